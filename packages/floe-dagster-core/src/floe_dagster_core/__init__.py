@@ -1,0 +1,13 @@
+"""floe-dagster-core."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("floe-dagster-core")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,13 @@
+"""floe-dagster-lineage."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("floe-dagster-lineage")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,89 @@
+"""The ``floe-dagster`` command line.
+
+Exit codes: 0 success, 1 a check that ran and failed (e.g. an unreachable webserver), 2 bad input
+(a missing or invalid manifest, an unknown orchestrator). Errors are one line on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import NoReturn
+
+import click
+
+from floe_orchestrator_dagster._errors import FloeDagsterError
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _quiet_floe_logs() -> None:
+    """floe-core logs through structlog, which prints to stdout by default: keep stdout ours."""
+    import logging
+
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="floe-orchestrator-dagster", prog_name="floe-dagster")
+def main() -> None:
+    """floe-dagster: the Dagster orchestrator plugin for the floe data platform."""
+    _quiet_floe_logs()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def plugins(as_json: bool) -> None:
+    """List the installed floe orchestrator plugins."""
+    from floe_core.version_compat import FLOE_PLUGIN_API_VERSION
+
+    from floe_orchestrator_dagster._registry import list_orchestrators
+
+    found = list_orchestrators()
+    if as_json:
+        rows = [asdict(o) for o in found]
+        click.echo(json.dumps({"platform_api_version": FLOE_PLUGIN_API_VERSION, "plugins": rows}))
+        return
+    header = ("NAME", "VERSION", "FLOE API", "COMPATIBLE")
+    table = [header] + [
+        (o.name, o.version, o.floe_api_version, "yes" if o.compatible else "no") for o in found
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"\nfloe platform plugin API: {FLOE_PLUGIN_API_VERSION}")
+    if not found:
+        _fail("no orchestrator plugin is installed", EXIT_FAILED)
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=str))
+def check(manifest: str) -> None:
+    """Resolve the orchestrator that MANIFEST (a floe manifest.yaml) selects."""
+    from floe_core.plugin_errors import PluginError
+
+    from floe_orchestrator_dagster._registry import load_orchestrator
+
+    try:
+        plugin = load_orchestrator(manifest)
+    except FloeDagsterError as exc:
+        _fail(str(exc))
+    except PluginError as exc:
+        _fail(f"{manifest}: {exc}")
+    click.echo(
+        f"{manifest}: orchestrator {plugin.name} {plugin.version} "
+        f"(floe API {plugin.floe_api_version}) resolved"
+    )

@@ -1,0 +1,47 @@
+"""The plugin's configuration model: what ``plugins.orchestrator.config`` in manifest.yaml may set.
+
+Each capability owns one section, defined beside its code; this module only composes them. The
+model forbids unknown keys so that a typo in manifest.yaml is an error naming the key, not a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from floe_orchestrator_dagster._connection_settings import ConnectionSettings
+from floe_orchestrator_dagster._deploy_settings import DeploySettings
+from floe_orchestrator_dagster._lineage_settings import LineageSettings
+from floe_orchestrator_dagster._schedule_settings import ScheduleSettings
+
+
+class DagsterPluginConfig(BaseModel):
+    """Configuration of the Dagster orchestrator plugin.
+
+    Examples:
+        >>> DagsterPluginConfig.model_validate({"connection": {"url": "http://dagster:3000"}})
+        DagsterPluginConfig(...)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    project_dir: Path | None = Field(
+        default=None,
+        description=(
+            "The data product's dbt project folder. Defaults to the folder of the "
+            "compiled_artifacts.json file when the artifacts are given as a path."
+        ),
+    )
+    connection: ConnectionSettings = Field(default_factory=ConnectionSettings)
+    lineage: LineageSettings = Field(default_factory=LineageSettings)
+    deploy: DeploySettings = Field(default_factory=DeploySettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    default_schedule: str | None = Field(
+        default=None,
+        description=(
+            "Cron expression of the product's schedule, as floe's upstream manifests set it; "
+            "the same as schedule.cron."
+        ),
+    )

@@ -1,0 +1,51 @@
+"""Errors raised by the floe-dagster facade.
+
+Hierarchy::
+
+    FloeDagsterError                    base of everything this package raises on purpose
+    ├── ManifestError (ValueError)      a manifest.yaml that cannot be read or lacks a field
+    └── OrchestratorNotFoundError       the manifest names an orchestrator that is not installed
+        (LookupError)
+
+Every message names the file or value at fault and ends with what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class FloeDagsterError(Exception):
+    """Base class of the errors this package raises on purpose."""
+
+
+class ManifestError(FloeDagsterError, ValueError):
+    """A floe ``manifest.yaml`` that is missing, is not valid YAML, or lacks a required field."""
+
+
+@dataclass(frozen=True)
+class AvailableOrchestrator:
+    """One installed orchestrator plugin, as listed in errors and by ``floe-dagster plugins``."""
+
+    name: str
+    version: str
+    floe_api_version: str
+    compatible: bool
+
+
+class OrchestratorNotFoundError(FloeDagsterError, LookupError):
+    """The requested orchestrator is not installed; the message lists the ones that are."""
+
+    def __init__(
+        self, requested: str, available: Sequence[AvailableOrchestrator], source: str = ""
+    ) -> None:
+        self.requested = requested
+        self.available = tuple(available)
+        where = f" (plugins.orchestrator.type in {source})" if source else ""
+        if self.available:
+            options = ", ".join(f"{o.name} {o.version}" for o in self.available)
+            fix = f"Valid options: {options}. Set plugins.orchestrator.type to one of them"
+        else:
+            fix = "No orchestrator plugin is installed. Install one, e.g. floe-orchestrator-dagster"
+        super().__init__(f"Unknown orchestrator {requested!r}{where}. {fix}.")
