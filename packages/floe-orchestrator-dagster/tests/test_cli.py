@@ -32,9 +32,8 @@ def test_plugins_json():
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["platform_api_version"] == "1.0"
-    assert {"name": "dagster", "version": VERSION, "floe_api_version": "1.0", "compatible": True} in (
-        data["plugins"]
-    )
+    ours = {"name": "dagster", "version": VERSION, "floe_api_version": "1.0", "compatible": True}
+    assert ours in data["plugins"]
 
 
 def test_check_resolves_dagster(manifest_path: Path):

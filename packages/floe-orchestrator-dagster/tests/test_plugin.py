@@ -36,7 +36,7 @@ def test_config_schema_defaults(plugin: DagsterOrchestratorPlugin):
 
 
 def test_config_schema_forbids_unknown_keys():
-    with pytest.raises(ValidationError, match="connection.urll"):
+    with pytest.raises(ValidationError, match=r"connection\.urll"):
         DagsterPluginConfig.model_validate({"connection": {"urll": "x"}})
 
 

@@ -1,8 +1,17 @@
-"""floe-dagster-core."""
+"""floe-dagster-core: Dagster assets, jobs, schedules and Definitions from CompiledArtifacts."""
 
 from __future__ import annotations
 
-__all__ = ["__version__"]
+__all__ = [
+    "AssetObserver",
+    "AssetRunInfo",
+    "ScheduleSpec",
+    "__version__",
+    "build_schedule_definition",
+]
+
+from floe_dagster_core._observers import AssetObserver, AssetRunInfo
+from floe_dagster_core._schedules import ScheduleSpec, build_schedule_definition
 
 
 def __getattr__(name: str) -> str:
