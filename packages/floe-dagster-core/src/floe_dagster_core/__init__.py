@@ -8,10 +8,17 @@ __all__ = [
     "ScheduleSpec",
     "__version__",
     "build_schedule_definition",
+    "validate_cron",
+    "validate_timezone",
 ]
 
 from floe_dagster_core._observers import AssetObserver, AssetRunInfo
-from floe_dagster_core._schedules import ScheduleSpec, build_schedule_definition
+from floe_dagster_core._schedules import (
+    ScheduleSpec,
+    build_schedule_definition,
+    validate_cron,
+    validate_timezone,
+)
 
 
 def __getattr__(name: str) -> str:

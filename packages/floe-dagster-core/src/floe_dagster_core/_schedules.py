@@ -29,3 +29,13 @@ def build_schedule_definition(spec: ScheduleSpec, job: Any) -> Any:
         "schedules (cron schedules with IANA time zones) are not implemented yet in this "
         "version of floe-dagster-core"
     )
+
+
+def validate_cron(cron: str) -> str:
+    """Return ``cron`` normalised, or raise ValueError explaining the 5-field format."""
+    raise NotImplementedError("cron validation is not implemented yet in floe-dagster-core")
+
+
+def validate_timezone(timezone: str) -> str:
+    """Return ``timezone`` if it is an IANA name, or raise ValueError with the closest names."""
+    raise NotImplementedError("time zone validation is not implemented yet in floe-dagster-core")

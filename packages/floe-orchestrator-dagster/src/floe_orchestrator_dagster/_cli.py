@@ -87,3 +87,15 @@ def check(manifest: str) -> None:
         f"{manifest}: orchestrator {plugin.name} {plugin.version} "
         f"(floe API {plugin.floe_api_version}) resolved"
     )
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules, one per capability."""
+    from floe_orchestrator_dagster._cli_connection import validate_connection
+    from floe_orchestrator_dagster._cli_helm import helm_values
+
+    main.add_command(helm_values)
+    main.add_command(validate_connection)
+
+
+_register_commands()

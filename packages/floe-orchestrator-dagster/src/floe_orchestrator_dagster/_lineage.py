@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -20,3 +21,7 @@ class LineageGateway:
             "emit_lineage_event (OpenLineage events through the lineage backend) is not "
             "implemented yet in this version of floe-orchestrator-dagster"
         )
+
+    def observers_for(self, artifacts: Mapping[str, Any]) -> list[Any]:
+        """``floe_dagster_core.AssetObserver`` objects that emit lineage for each asset run."""
+        return []
