@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from opentelemetry import trace
@@ -25,6 +27,31 @@ def pytest_configure(config: pytest.Config) -> None:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
     trace.set_tracer_provider(provider)
+
+
+COVERAGE_FLOOR = 85.0
+_PACKAGES = ("floe-dagster-core", "floe-dagster-lineage", "floe-dagster-deploy")
+_PACKAGES += ("floe-orchestrator-dagster",)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Line coverage per package (the README's test command reports it; CI enforces the floor)."""
+    plugin = terminalreporter.config.pluginmanager.getplugin("_cov")
+    controller = getattr(plugin, "cov_controller", None)
+    cov = getattr(controller, "cov", None)
+    if cov is None:  # --no-cov, or pytest-cov absent
+        return
+    root = Path(__file__).parent
+    terminalreporter.section("line coverage per package")
+    for package in _PACKAGES:
+        pattern = str(root / "packages" / package / "src" / "*")
+        try:
+            percent = cov.report(include=[pattern], file=io.StringIO())
+        except Exception as exc:  # noqa: BLE001 - coverage raises NoDataError and friends
+            terminalreporter.write_line(f"{package:28} no data ({exc})")
+            continue
+        flag = "" if percent >= COVERAGE_FLOOR else f"  BELOW the {COVERAGE_FLOOR:.0f}% floor"
+        terminalreporter.write_line(f"{package:28} {percent:5.1f}%{flag}")
 
 
 @pytest.fixture(autouse=True)
