@@ -13,9 +13,11 @@ __all__ = [
     "FloeDagsterError",
     "ManifestError",
     "OrchestratorNotFoundError",
+    "ProductLoadError",
     "__version__",
     "list_orchestrators",
     "load_orchestrator",
+    "load_product_definitions",
 ]
 
 from floe_orchestrator_dagster._config import DagsterPluginConfig
@@ -26,6 +28,7 @@ from floe_orchestrator_dagster._errors import (
     OrchestratorNotFoundError,
 )
 from floe_orchestrator_dagster._plugin import DagsterOrchestratorPlugin
+from floe_orchestrator_dagster._product import ProductLoadError, load_product_definitions
 from floe_orchestrator_dagster._registry import list_orchestrators, load_orchestrator
 
 
