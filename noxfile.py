@@ -76,3 +76,51 @@ def bench(session: nox.Session) -> None:
     uv_sync(session, "dev", "dagster-1-12")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", os.fspath(script), *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def wheels(session: nox.Session) -> None:
+    """Build the four wheels and install them as users would, outside the workspace.
+
+    The facade wheel (with its demo extra and sibling wheels) goes into a fresh venv, pinned to the
+    lock's versions, where `floe-dagster plugins` must list dagster and `floe-dagster demo` must
+    run; the lineage wheel alone goes into another and must import without floe-core or dagster.
+    """
+    tmp = Path(session.create_tmp()).resolve()
+    dist = tmp / "dist"
+    session.run("uv", "build", "--all-packages", "--wheel", "-o", str(dist), "--quiet")
+    constraints = tmp / "constraints.txt"
+    session.run(
+        "uv", "export", "--locked", "--quiet", "--no-hashes", "--all-packages",
+        "--no-emit-workspace", "--no-default-groups", "--group", "dagster-1-12",
+        "-o", str(constraints),
+    )  # fmt: skip
+    [facade] = dist.glob("floe_orchestrator_dagster-*.whl")
+    [lineage] = dist.glob("floe_dagster_lineage-*.whl")
+
+    full = tmp / "venv-facade"
+    session.run("uv", "venv", "--quiet", "--clear", str(full))
+    session.run(
+        "uv", "pip", "install", "--quiet", "--python", str(full / "bin" / "python"),
+        "--find-links", str(dist), "-c", str(constraints), f"{facade}[demo]",
+    )  # fmt: skip
+    out = session.run(str(full / "bin" / "floe-dagster"), "plugins", "--json", silent=True)
+    assert '"name": "dagster"' in str(out), out
+    demo_dir = tmp / "demo-run"
+    session.run(str(full / "bin" / "floe-dagster"), "demo", "--dir", str(demo_dir), external=True)
+
+    alone = tmp / "venv-lineage"
+    session.run("uv", "venv", "--quiet", "--clear", str(alone))
+    session.run(
+        "uv", "pip", "install", "--quiet", "--python", str(alone / "bin" / "python"),
+        "-c", str(constraints), str(lineage),
+    )  # fmt: skip
+    session.run(
+        str(alone / "bin" / "python"),
+        "-c",
+        "import importlib.util as u, floe_dagster_lineage as l; "
+        "missing = [m for m in ('floe_core', 'dagster') if u.find_spec(m) is None]; "
+        "assert missing == ['floe_core', 'dagster'], missing; "
+        "print('lineage alone:', l.__version__)",
+        external=True,
+    )
