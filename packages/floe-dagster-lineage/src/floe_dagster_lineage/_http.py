@@ -1,0 +1,253 @@
+"""The HTTP transport: one bounded POST per event with the standard library, no thread, no retry.
+
+openlineage-python's own HTTP transport retries five times with backoff through ``requests``, so a
+hanging or failing receiver can hold a run for half a minute or more. Here each event gets one
+attempt within a time budget (``timeout``, 5 s by default): connecting gets the whole budget, and
+sending and waiting for the answer get what remains of it. A failure raises ``DeliveryError`` with
+the reason; the bearer token is never part of a message, a repr or a log.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import ssl
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from floe_dagster_lineage._errors import DeliveryError, TransportConfigError
+
+DEFAULT_ENDPOINT = "api/v1/lineage"
+DEFAULT_TIMEOUT = 5.0
+_KEYS = frozenset(
+    {
+        "type",
+        "url",
+        "endpoint",
+        "timeout",
+        "api_key",
+        "auth",
+        "token_env",
+        "token_file",
+        "custom_headers",
+        "verify",
+        "compression",
+        # accepted from openlineage / floe-lineage-marquez configs, meaningless here: nothing is
+        # queued (drain_timeout) and there is one attempt per event (retry)
+        "drain_timeout",
+        "retry",
+    }
+)
+
+
+class Secret:
+    """A string that never shows itself in a repr, a str or a log line.
+
+    Examples:
+        >>> Secret("s3cr3t")
+        Secret('***')
+        >>> Secret("s3cr3t").reveal()
+        's3cr3t'
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret value (only for the Authorization header)."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+class HttpTransport:
+    """POSTs each event to an OpenLineage HTTP endpoint (``/api/v1/lineage``).
+
+    Args:
+        url: The full endpoint URL (e.g. ``http://marquez:5000/api/v1/lineage``).
+        timeout: The time budget of one event, in seconds.
+        token: The bearer token, if the receiver wants one.
+        headers: Extra headers.
+        verify: Verify TLS certificates (https).
+        gzip_body: Compress the body with gzip.
+
+    Examples:
+        >>> HttpTransport("http://localhost:5000/api/v1/lineage", token=Secret("t"))
+        HttpTransport(url='http://localhost:5000/api/v1/lineage', timeout=5.0, token=Secret('***'))
+    """
+
+    name = "http"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        token: Secret | None = None,
+        headers: Mapping[str, str] | None = None,
+        verify: bool = True,
+        gzip_body: bool = False,
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise TransportConfigError(
+                f"lineage transport 'http' needs an http(s) URL with a host, got {_safe(url)!r}; "
+                "e.g. 'http://marquez:5000/api/v1/lineage'."
+            )
+        if timeout <= 0:
+            raise TransportConfigError(
+                f"lineage transport 'http' timeout must be > 0 seconds, got {timeout!r}."
+            )
+        self.url = url
+        self.timeout = float(timeout)
+        self.token = token
+        self.headers = dict(headers or {})
+        self.verify = verify
+        self.gzip_body = gzip_body
+
+    def __repr__(self) -> str:
+        url = _safe(self.url)
+        return f"HttpTransport(url={url!r}, timeout={self.timeout}, token={self.token!r})"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HttpTransport:
+        """Build from openlineage-python's ``http`` config or floe's ``get_transport_config()``.
+
+        Keys: ``url`` (required); ``endpoint`` (joined to ``url``; when absent, ``api/v1/lineage``
+        is appended only to a URL without a path, so floe-lineage-marquez's URL, which already
+        ends with it, is used as is); ``timeout``; the bearer token from ``api_key``,
+        ``auth: {type: api_key, apiKey: ...}``, ``token_env`` (an environment variable's name) or
+        ``token_file`` (a mounted secret file); ``custom_headers``; ``verify``;
+        ``compression: gzip``.
+
+        Examples:
+            >>> HttpTransport.from_config({"type": "http", "url": "http://marquez:5000"}).url
+            'http://marquez:5000/api/v1/lineage'
+        """
+        unknown = sorted(set(config) - _KEYS)
+        if unknown:
+            raise TransportConfigError(
+                f"lineage transport 'http' does not know the key(s) {', '.join(unknown)}; "
+                f"valid keys: {', '.join(sorted(_KEYS))}."
+            )
+        url = config.get("url")
+        if not isinstance(url, str) or not url:
+            raise TransportConfigError(
+                "lineage transport 'http' needs 'url', e.g. "
+                "{'type': 'http', 'url': 'http://marquez:5000'}."
+            )
+        endpoint = config.get("endpoint")
+        if endpoint is not None:
+            url = urljoin(url.rstrip("/") + "/", str(endpoint).lstrip("/"))
+        elif urlsplit(url).path in {"", "/"}:
+            url = url.rstrip("/") + "/" + DEFAULT_ENDPOINT
+        compression = config.get("compression")
+        if compression not in (None, "gzip"):
+            raise TransportConfigError(
+                f"lineage transport 'http' compression must be 'gzip' or absent, got "
+                f"{compression!r}."
+            )
+        return cls(
+            url,
+            timeout=float(config.get("timeout") or DEFAULT_TIMEOUT),
+            token=_token(config),
+            headers=config.get("custom_headers") or {},
+            verify=bool(config.get("verify", True)),
+            gzip_body=compression == "gzip",
+        )
+
+    def send(self, event: Any, payload: str) -> None:
+        """POST one event; raise ``DeliveryError`` unless the receiver answers 2xx in time."""
+        deadline = time.monotonic() + self.timeout
+        parts = urlsplit(self.url)
+        body = payload.encode("utf-8")
+        headers = {"Content-Type": "application/json", **self.headers}
+        if self.gzip_body:
+            body = gzip.compress(body, compresslevel=3)
+            headers["Content-Encoding"] = "gzip"
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token.reveal()}"
+        connection = self._connection(parts.scheme, parts.hostname or "", parts.port)
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            if connection.sock is not None:
+                connection.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            response = connection.getresponse()
+            status, reason = response.status, response.reason
+            detail = response.read(300).decode("utf-8", "replace").strip()
+        except TimeoutError:
+            raise DeliveryError(
+                f"{_safe(self.url)} did not answer within {self.timeout:g} s"
+            ) from None
+        except (OSError, http.client.HTTPException) as error:
+            raise DeliveryError(f"cannot POST to {_safe(self.url)}: {error}") from None
+        finally:
+            connection.close()
+        if not 200 <= status < 300:
+            tail = f": {detail}" if detail else ""
+            raise DeliveryError(f"{_safe(self.url)} answered HTTP {status} {reason}{tail}")
+
+    def _connection(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
+        if scheme == "https":
+            context = ssl.create_default_context()
+            if not self.verify:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            return http.client.HTTPSConnection(host, port, timeout=self.timeout, context=context)
+        return http.client.HTTPConnection(host, port, timeout=self.timeout)
+
+    def close(self) -> None:
+        """Nothing is kept open between events."""
+
+
+def _token(config: Mapping[str, Any]) -> Secret | None:
+    auth = config.get("auth") or {}
+    if auth and auth.get("type", "api_key") != "api_key":
+        raise TransportConfigError(
+            f"lineage transport 'http' supports auth type 'api_key' (a bearer token), got "
+            f"{auth.get('type')!r}; for other token providers use openlineage-python's transport "
+            "through a 'composite' or 'transform' config."
+        )
+    value = config.get("api_key") or auth.get("apiKey") or auth.get("api_key")
+    if value:
+        return Secret(str(value))
+    if config.get("token_env"):
+        name = str(config["token_env"])
+        if not os.environ.get(name):
+            raise TransportConfigError(
+                f"lineage transport 'http' reads its bearer token from environment variable "
+                f"{name!r}, which is not set; set it (e.g. from a Kubernetes secret) or remove "
+                "'token_env'."
+            )
+        return Secret(os.environ[name])
+    if config.get("token_file"):
+        path = Path(str(config["token_file"]))
+        try:
+            return Secret(path.read_text(encoding="utf-8").strip())
+        except OSError as error:
+            raise TransportConfigError(
+                f"lineage transport 'http' cannot read its bearer token file {path}: "
+                f"{error.strerror}; mount the secret there or fix 'token_file'."
+            ) from None
+    return None
+
+
+def _safe(url: str) -> str:
+    """The URL without user info or query (they may hold credentials)."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -1,0 +1,195 @@
+"""Transports: where serialized events go. No thread, no queue, nothing running between events.
+
+A transport is any object with a ``name``, ``send(event, payload)`` and ``close()``: ``event`` is
+the openlineage ``RunEvent`` object and ``payload`` its JSON, exactly the bytes sent. ``send``
+raises on failure; the emitter turns that into one warning.
+
+Built-in: ``noop`` (the default: events are dropped silently), ``console`` (one JSON line per event
+on stdout), ``file`` (JSON lines appended to a file), ``http`` (see ``_http``); any other ``type``
+is handed to openlineage-python's transport factory (kafka, datadog, composite, transform,...) with
+its configuration passed through as is.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any, Protocol, runtime_checkable
+
+from floe_dagster_lineage._errors import TransportConfigError
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Delivers one serialized event; raises when it cannot."""
+
+    name: str
+
+    def send(self, event: Any, payload: str) -> None:
+        """Deliver one event (``payload`` is its JSON, exactly as to be sent)."""
+
+    def close(self) -> None:
+        """Release what the transport holds (sockets, files)."""
+
+
+class NoopTransport:
+    """Drops every event: lineage switched off, or no backend configured.
+
+    Examples:
+        >>> NoopTransport().send(None, "{}")
+    """
+
+    name = "noop"
+
+    def send(self, event: Any, payload: str) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ConsoleTransport:
+    """Writes each event as one JSON line to a stream (stdout by default).
+
+    Examples:
+        >>> import io
+        >>> stream = io.StringIO()
+        >>> ConsoleTransport(stream).send(None, '{"eventType": "START"}')
+        >>> stream.getvalue()
+        '{"eventType": "START"}\\n'
+    """
+
+    name = "console"
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream
+
+    def send(self, event: Any, payload: str) -> None:
+        """Write the payload and a newline."""
+        stream = self._stream or sys.stdout
+        stream.write(payload + "\n")
+        stream.flush()
+
+    def close(self) -> None:
+        """The stream belongs to the caller."""
+
+
+class FileTransport:
+    """Appends each event as one JSON line to a file (opened per event: no handle kept open).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "lineage.jsonl"
+        >>> FileTransport(path).send(None, "{}")
+        >>> path.read_text()
+        '{}\\n'
+    """
+
+    name = "file"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def send(self, event: Any, payload: str) -> None:
+        """Append the payload as one line (whole lines even with concurrent emitters)."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(payload + "\n")
+
+    def close(self) -> None:
+        """Nothing held between events."""
+
+
+class OpenLineageTransport:
+    """Adapts an openlineage-python transport (``emit(event)``) to this package's protocol."""
+
+    def __init__(self, transport: Any) -> None:
+        self.transport = transport
+        self.name = str(getattr(transport, "kind", None) or type(transport).__name__)
+
+    def send(self, event: Any, payload: str) -> None:
+        """Hand the event object to the wrapped transport."""
+        self.transport.emit(event)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            close()
+
+
+def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
+    """The transport a configuration describes (openlineage-python's ``transport:`` format).
+
+    Args:
+        config: ``{"type": "noop" | "console" | "file" | "http" | <openlineage type>, ...}``;
+            None or ``{}`` means noop. ``file`` takes ``path`` (or openlineage's
+            ``log_file_location``); ``http`` is described in ``HttpTransport.from_config``.
+
+    Returns:
+        The transport.
+
+    Raises:
+        TransportConfigError: For a missing ``type``, a ``file`` without a path, an invalid
+            ``http`` configuration or a type openlineage-python does not know.
+
+    Examples:
+        >>> transport_from_config(None).name
+        'noop'
+        >>> transport_from_config({"type": "file", "path": "lineage.jsonl"}).name
+        'file'
+    """
+    if not config:
+        return NoopTransport()
+    kind = config.get("type")
+    if not kind:
+        raise TransportConfigError(
+            f"lineage transport config {_redacted(config)} has no 'type'; set type to one of "
+            "noop, console, file, http or another openlineage-python transport type."
+        )
+    if kind == "noop":
+        return NoopTransport()
+    if kind == "console":
+        return ConsoleTransport()
+    if kind == "file":
+        path = config.get("path") or config.get("log_file_location")
+        if not path:
+            raise TransportConfigError(
+                "lineage transport 'file' needs 'path' (the JSON lines file to append events "
+                "to), e.g. {'type': 'file', 'path': 'lineage.jsonl'}."
+            )
+        return FileTransport(path)
+    if kind == "http":
+        from floe_dagster_lineage._http import HttpTransport
+
+        return HttpTransport.from_config(config)
+    return _openlineage_transport(config)
+
+
+def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
+    from openlineage.client.transport import get_default_factory
+
+    try:
+        transport = get_default_factory().create(dict(config))
+    except Exception as error:  # any factory failure is a config problem
+        raise TransportConfigError(
+            f"openlineage-python cannot build a {config.get('type')!r} transport from "
+            f"{_redacted(config)}: {error}. Check the type (noop, console, file, http, kafka, "
+            "datadog, composite, transform, ...) and that transport's options."
+        ) from error
+    return OpenLineageTransport(transport)
+
+
+_SECRET_KEYS = ("key", "token", "secret", "password", "auth")
+
+
+def _redacted(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config with anything that may be a secret replaced by ``***`` (for messages)."""
+    return {
+        key: "***" if any(word in key.lower() for word in _SECRET_KEYS) else value
+        for key, value in config.items()
+    }

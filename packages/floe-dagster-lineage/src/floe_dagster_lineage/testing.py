@@ -1,0 +1,228 @@
+"""Helpers for testing code that emits lineage, the way ``structlog.testing`` helps with logs.
+
+- ``InMemoryTransport`` keeps every event as sent (``payloads``) and parsed (``events``).
+- ``capture_events(emitter)`` swaps an emitter's transport for one in memory while a block runs.
+- ``FailingTransport`` fails every delivery (raises, or waits then raises) to test resilience.
+- ``LineageReceiver`` is a local OpenLineage HTTP endpoint that records events and answers with
+  the status (and after the delay) it is told.
+- ``SchemaValidator(spec_dir)`` checks events against the official OpenLineage JSON Schemas in a
+  local folder (``OpenLineage.json`` + ``facets/*.json``), offline; it needs ``jsonschema>=4.18``
+  (with ``[format-nongpl]`` to check date-time and URI formats) and ``referencing``.
+
+Examples:
+    >>> from floe_dagster_lineage import LineageEmitter
+    >>> emitter = LineageEmitter()
+    >>> with capture_events(emitter) as events:
+    ...     _ = emitter.emit("START", "job")
+    >>> [event["eventType"] for event in events]
+    ['START']
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from floe_dagster_lineage._emitter import LineageEmitter
+from floe_dagster_lineage._errors import DeliveryError
+from floe_dagster_lineage._receiver import LineageReceiver, ReceivedRequest
+
+__all__ = [
+    "FailingTransport",
+    "InMemoryTransport",
+    "LineageReceiver",
+    "ReceivedRequest",
+    "SchemaValidator",
+    "capture_events",
+]
+
+
+class InMemoryTransport:
+    """Keeps every event in memory, exactly as serialized for sending.
+
+    Attributes:
+        payloads: The JSON strings, in order.
+        events: The same, parsed.
+
+    Examples:
+        >>> memory = InMemoryTransport()
+        >>> memory.send(None, '{"eventType": "START"}')
+        >>> memory.events
+        [{'eventType': 'START'}]
+    """
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.payloads: list[str] = []
+        self._lock = threading.Lock()
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The events sent so far, parsed from their JSON."""
+        with self._lock:
+            return [json.loads(payload) for payload in self.payloads]
+
+    def send(self, event: Any, payload: str) -> None:
+        """Record the payload."""
+        with self._lock:
+            self.payloads.append(payload)
+
+    def clear(self) -> None:
+        """Forget the events recorded so far."""
+        with self._lock:
+            self.payloads.clear()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class FailingTransport:
+    """Fails every delivery, after waiting ``delay`` seconds (a slow receiver).
+
+    Examples:
+        >>> FailingTransport("receiver down").send(None, "{}")
+        Traceback (most recent call last):
+        ...
+        floe_dagster_lineage._errors.DeliveryError: receiver down
+    """
+
+    name = "failing"
+
+    def __init__(self, reason: str = "delivery failed", *, delay: float = 0.0) -> None:
+        self.reason = reason
+        self.delay = delay
+        self.attempts = 0
+
+    def send(self, event: Any, payload: str) -> None:
+        """Wait ``delay`` seconds, then raise ``DeliveryError(reason)``."""
+        self.attempts += 1
+        if self.delay:
+            time.sleep(self.delay)
+        raise DeliveryError(self.reason)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@contextmanager
+def capture_events(emitter: LineageEmitter) -> Iterator[list[dict[str, Any]]]:
+    """Capture the events an emitter sends in a block (its transport is restored after).
+
+    Yields:
+        A list filled with the parsed events when the block ends.
+
+    Examples:
+        >>> emitter = LineageEmitter()
+        >>> with capture_events(emitter) as events:
+        ...     _ = emitter.emit("COMPLETE", "job")
+        >>> events[0]["job"]["name"]
+        'job'
+    """
+    memory = InMemoryTransport()
+    previous = emitter.transport
+    emitter.transport = memory
+    captured: list[dict[str, Any]] = []
+    try:
+        yield captured
+    finally:
+        emitter.transport = previous
+        captured.extend(memory.events)
+
+
+class SchemaValidator:
+    """Validates events against the official OpenLineage JSON Schemas, offline.
+
+    The core schema checks the event; every facet is then checked against the schema its
+    ``_schemaURL`` names (the core schema alone only checks facets' ``_producer``/``_schemaURL``).
+    Schemas resolve only from the folder given: an unknown URL is an error, never a download.
+
+    Args:
+        spec_dir: A folder holding ``OpenLineage.json`` and ``facets/*.json``.
+
+    Raises:
+        FileNotFoundError: When the folder does not hold ``OpenLineage.json``.
+
+    Examples:
+        >>> validator = SchemaValidator("path/to/openlineage-spec")  # doctest: +SKIP
+        >>> validator.errors(event)  # doctest: +SKIP
+        []
+    """
+
+    def __init__(self, spec_dir: str | Path) -> None:
+        from referencing import Registry, Resource
+
+        self.spec_dir = Path(spec_dir)
+        core = self.spec_dir / "OpenLineage.json"
+        if not core.is_file():
+            raise FileNotFoundError(
+                f"no OpenLineage.json in {self.spec_dir}; pass the folder holding the official "
+                "OpenLineage schemas (OpenLineage.json and facets/*.json, from the OpenLineage "
+                "repository's spec/ folder)."
+            )
+        paths = [core, *sorted((self.spec_dir / "facets").glob("*.json"))]
+        resources = []
+        for path in paths:
+            contents = json.loads(path.read_text(encoding="utf-8"))
+            resources.append((contents["$id"], Resource.from_contents(contents)))
+        self.schema_ids = frozenset(url for url, _ in resources)
+        self.registry: Any = Registry().with_resources(resources)
+
+    def errors(self, event: dict[str, Any] | str) -> list[str]:
+        """Every way the event (a dict or its JSON) departs from the schemas; [] when valid."""
+        if isinstance(event, str):
+            event = json.loads(event)
+        assert isinstance(event, dict)
+        problems: list[str] = []
+        self._check(str(event.get("schemaURL", "")), event, "event", problems)
+        for where, facet in _facets(event):
+            url = facet.get("_schemaURL") if isinstance(facet, dict) else None
+            if not url:
+                problems.append(f"{where}: facet has no _schemaURL")
+                continue
+            self._check(url, facet, where, problems)
+        return problems
+
+    def assert_valid(self, event: dict[str, Any] | str) -> None:
+        """Raise ``AssertionError`` listing every schema error of the event."""
+        problems = self.errors(event)
+        assert not problems, "event does not conform to the OpenLineage schemas:\n" + "\n".join(
+            problems
+        )
+
+    def _check(self, url: str, instance: Any, where: str, problems: list[str]) -> None:
+        from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # test dependency without stubs
+
+        document = url.split("#", 1)[0]
+        if document not in self.schema_ids:
+            problems.append(f"{where}: schema {url!r} is not among the local schemas")
+            return
+        validator = Draft202012Validator(
+            {"$ref": url},
+            registry=self.registry,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        try:
+            problems.extend(
+                f"{where}: {error.message} (at {'/'.join(map(str, error.absolute_path)) or '/'})"
+                for error in validator.iter_errors(instance)
+            )
+        except Exception as error:  # noqa: BLE001 - an unresolvable $ref is a finding, not a crash
+            problems.append(f"{where}: cannot resolve {url}: {error!r}")
+
+
+def _facets(event: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key, facet in (event.get("run", {}).get("facets") or {}).items():
+        yield f"run.facets.{key}", facet
+    for key, facet in (event.get("job", {}).get("facets") or {}).items():
+        yield f"job.facets.{key}", facet
+    for side, extra in (("inputs", "inputFacets"), ("outputs", "outputFacets")):
+        for index, dataset in enumerate(event.get(side) or []):
+            for bucket in ("facets", extra):
+                for key, facet in (dataset.get(bucket) or {}).items():
+                    yield f"{side}[{index}].{bucket}.{key}", facet
