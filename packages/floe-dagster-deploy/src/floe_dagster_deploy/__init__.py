@@ -1,8 +1,66 @@
-"""floe-dagster-deploy."""
+"""floe-dagster-deploy: resource presets and Helm values for the floe-dagster chart.
+
+Plain data only (pydantic models and dataclasses); the floe plugin converts to floe-core types.
+"""
 
 from __future__ import annotations
 
-__all__ = ["__version__"]
+__all__ = [
+    "COMPONENTS",
+    "DAGSTER_VERSION",
+    "PRESETS",
+    "WORKLOAD_SIZES",
+    "CodeLocation",
+    "Component",
+    "Daemon",
+    "DeployError",
+    "HelmValues",
+    "Image",
+    "Postgresql",
+    "ResourcePreset",
+    "Resources",
+    "RunLauncher",
+    "UnknownWorkloadSizeError",
+    "UserCode",
+    "Webserver",
+    "WorkloadSize",
+    "__version__",
+    "check_workload_size",
+    "cpu_millicores",
+    "deep_merge",
+    "memory_bytes",
+    "resource_preset",
+    "values_schema",
+    "values_schema_json",
+    "values_yaml",
+]
+
+from floe_dagster_deploy._components import Image, Resources
+from floe_dagster_deploy._errors import DeployError, UnknownWorkloadSizeError
+from floe_dagster_deploy._presets import (
+    COMPONENTS,
+    PRESETS,
+    WORKLOAD_SIZES,
+    Component,
+    ResourcePreset,
+    WorkloadSize,
+    check_workload_size,
+    resource_preset,
+)
+from floe_dagster_deploy._quantity import cpu_millicores, memory_bytes
+from floe_dagster_deploy._schema import values_schema, values_schema_json
+from floe_dagster_deploy._values import (
+    DAGSTER_VERSION,
+    CodeLocation,
+    Daemon,
+    HelmValues,
+    Postgresql,
+    RunLauncher,
+    UserCode,
+    Webserver,
+    deep_merge,
+)
+from floe_dagster_deploy._values_file import values_yaml
 
 
 def __getattr__(name: str) -> str:
