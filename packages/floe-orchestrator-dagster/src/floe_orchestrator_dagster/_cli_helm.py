@@ -1,11 +1,113 @@
-"""``floe-dagster helm-values``: Helm values for the floe-dagster chart (issue: deploy)."""
+"""``floe-dagster helm-values``: Helm values for the floe-dagster chart.
+
+Prints the values for one workload size as YAML (or writes them with ``-o``), ready for
+``helm install -f``. A manifest.yaml, when given, supplies the plugin's ``deploy:`` settings;
+``--size`` overrides its workload size. Bad input exits 2 with one line on stderr.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
 import click
+
+if TYPE_CHECKING:
+    from floe_orchestrator_dagster._deploy_settings import DeploySettings
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _first_error(exc: Exception) -> str:
+    """One line from a pydantic ValidationError: the field path and what is wrong."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return f"{where}: {message}" if where else message
+    return str(exc).splitlines()[0]
 
 
 @click.command("helm-values")
-def helm_values() -> None:
-    """Print Helm values for the floe-dagster chart."""
-    raise click.ClickException("helm-values is not implemented yet in this version")
+@click.option(
+    "--size",
+    "size",
+    default=None,
+    metavar="SIZE",
+    help="Workload size: small, medium or large [default: the manifest's, else medium].",
+)
+@click.option(
+    "--manifest",
+    "manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A floe manifest.yaml whose plugins.orchestrator.config.deploy to use.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the values to this file instead of stdout.",
+)
+def helm_values(size: str | None, manifest: Path | None, output: Path | None) -> None:
+    """Print Helm values for the floe-dagster chart (YAML)."""
+    import yaml
+
+    from floe_dagster_deploy import WORKLOAD_SIZES
+    from floe_orchestrator_dagster._deploy import helm_values as build
+    from floe_orchestrator_dagster._deploy_settings import DeploySettings
+
+    if size is not None and size not in WORKLOAD_SIZES:
+        _fail(
+            f"unknown workload size {size!r} for --size. Valid options: "
+            f"{', '.join(WORKLOAD_SIZES)}."
+        )
+    settings = _settings_from_manifest(manifest) if manifest else DeploySettings()
+    if size is not None:
+        settings = settings.model_copy(update={"workload_size": size})
+    try:
+        values = build(settings)
+    except ValueError as exc:
+        _fail(_first_error(exc))
+    text = yaml.safe_dump(values, sort_keys=False)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}. Choose a writable path for -o.")
+    click.echo(f"wrote Helm values ({settings.workload_size}) to {output}", err=True)
+
+
+def _settings_from_manifest(path: Path) -> DeploySettings:
+    """The ``deploy:`` settings of the orchestrator config in a floe manifest.yaml."""
+    import yaml
+    from pydantic import ValidationError
+
+    from floe_orchestrator_dagster._deploy_settings import DeploySettings
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}. Pass an existing manifest.yaml.")
+    except yaml.YAMLError as exc:
+        _fail(f"{path} is not valid YAML ({str(exc).splitlines()[0]}). Fix the file.")
+    plugins = document.get("plugins") if isinstance(document, dict) else None
+    orchestrator = plugins.get("orchestrator") if isinstance(plugins, dict) else None
+    config = orchestrator.get("config") if isinstance(orchestrator, dict) else None
+    deploy = config.get("deploy") if isinstance(config, dict) else None
+    try:
+        return DeploySettings.model_validate(deploy or {})
+    except ValidationError as exc:
+        _fail(f"{path}: plugins.orchestrator.config.deploy.{_first_error(exc)}")
