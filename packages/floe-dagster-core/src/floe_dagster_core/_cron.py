@@ -144,6 +144,7 @@ def validate_cron(cron: str) -> str:
         except _FieldError as error:
             _fail(cron, f"{field.label} is {part!r}, {error}")
     _check_date_exists(cron, parts, values)
+    text = " ".join(_collapse_single_ranges(part) for part in parts)
     if not croniter.is_valid(text):  # a safety net: the checks above should have caught it
         _fail(cron, "croniter cannot parse it")
     return text
@@ -151,6 +152,15 @@ def validate_cron(cron: str) -> str:
 
 def _fail(cron: str, problem: str) -> NoReturn:
     raise ValueError(f"Invalid cron expression {cron!r}: {problem}. {FORMAT_HELP}")
+
+
+def _collapse_single_ranges(part: str) -> str:
+    """``0-0`` becomes ``0``: Dagster mistakes a range ending at 0 for an out-of-range step."""
+    items = []
+    for item in part.split(","):
+        start, dash, end = item.partition("-")
+        items.append(start if dash and "/" not in item and start.upper() == end.upper() else item)
+    return ",".join(items)
 
 
 def _count_problem(parts: list[str]) -> str:
