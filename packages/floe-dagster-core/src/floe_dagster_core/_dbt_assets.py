@@ -1,0 +1,197 @@
+"""``@dbt_assets`` over the product's dbt manifest: one definition per compute target.
+
+Every dbt model runs on its transform's compute target; models the product does not list run on
+the default one. Each compute target's models are selected compactly so that no command line
+grows with the number of models:
+
+- one compute target: ``--select fqn:*`` (the whole project);
+- several: the default target takes ``fqn:*`` minus the overridden models, each other target its
+  own models by name (overrides are the exception, so these lists stay short).
+
+A subset run (some assets of a definition) uses the selection dagster-dbt builds itself, one
+argument per model (and a selector file above a threshold in dagster-dbt 0.28+).
+"""
+
+# No `from __future__ import annotations`: Dagster reads the asset bodies' annotations
+# (the context type) at definition time, so they must be objects, not strings.
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import dbt_assets
+
+from floe_dagster_core import _specs
+from floe_dagster_core._artifacts import TransformModel
+from floe_dagster_core._errors import validation_error
+from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._observe import (
+    ModelFacts,
+    ObserverDispatch,
+    failure_message,
+    lookup_for,
+    watch,
+)
+from floe_dagster_core._observers import AssetObserver
+
+
+@dataclass(frozen=True)
+class TargetSelection:
+    """The dbt selection of one compute target's ``@dbt_assets``."""
+
+    compute: str
+    select: str
+    exclude: str | None
+    models: tuple[str, ...]
+
+    def cli_args(self) -> list[str]:
+        """The selection arguments of a full (not subset) run."""
+        args = ["--select", self.select]
+        if self.exclude:
+            args += ["--exclude", self.exclude]
+        return args
+
+
+def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The manifest's model nodes by model name."""
+    return {
+        node["name"]: node
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+    }
+
+
+def check_transforms_in_manifest(
+    graph: TransformGraph, models: Mapping[str, Any], location: str
+) -> None:
+    """Refuse transforms the dbt project does not define (a ValidationError naming them)."""
+    missing = [(i, t.name) for i, t in enumerate(graph.by_name.values()) if t.name not in models]
+    if missing:
+        index, name = missing[0]
+        names = ", ".join(repr(n) for _, n in missing[:10])
+        raise validation_error(
+            "CompiledArtifacts",
+            "model_not_in_manifest",
+            f"transform {name!r} is not a model of the dbt project (missing: {names}). Add the "
+            "model to the dbt project, or remove the transform from floe.yaml; if the model "
+            "exists, delete target/manifest.json so that `dbt parse` runs again.",
+            (*location.split("."), index, "name"),
+            name,
+        )
+
+
+def selections(
+    models: Mapping[str, Any], compute_of: Mapping[str, str], default_compute: str
+) -> list[TargetSelection]:
+    """One compact selection per compute target (see the module docstring)."""
+    by_target: dict[str, list[str]] = {}
+    for name in models:
+        by_target.setdefault(compute_of.get(name, default_compute), []).append(name)
+    if list(by_target) in ([], [default_compute]):
+        return [TargetSelection(default_compute, "fqn:*", None, tuple(models))]
+    result = []
+    overridden = sorted(n for n in models if compute_of.get(n, default_compute) != default_compute)
+    if default_compute in by_target:
+        result.append(
+            TargetSelection(
+                default_compute, "fqn:*", " ".join(overridden), tuple(by_target[default_compute])
+            )
+        )
+    for compute, names in sorted(by_target.items()):
+        if compute != default_compute:
+            result.append(TargetSelection(compute, " ".join(sorted(names)), None, tuple(names)))
+    return result
+
+
+def build_dbt_assets(
+    manifest: Mapping[str, Any],
+    graph: TransformGraph,
+    *,
+    default_compute: str,
+    observers: Sequence[AssetObserver],
+    location: str = "transforms.models",
+) -> tuple[list[Any], list[TargetSelection]]:
+    """``@dbt_assets`` for ``manifest``, one per compute target, and their selections."""
+    from floe_dagster_core._translator import FloeDbtTranslator
+
+    models = model_nodes(manifest)
+    check_transforms_in_manifest(graph, models, location)
+    compute_of = {t.name: t.compute or default_compute for t in graph.order}
+    translator = FloeDbtTranslator(graph.by_name, compute_of, default_compute)
+    chosen = selections(models, compute_of, default_compute)
+    facts = _model_facts(manifest, models, graph.by_name, translator)
+    assets = [
+        _target_assets(manifest, selection, translator, facts, tuple(observers))
+        for selection in chosen
+    ]
+    return assets, chosen
+
+
+def _model_facts(
+    manifest: Mapping[str, Any],
+    models: Mapping[str, Mapping[str, Any]],
+    transforms: Mapping[str, TransformModel],
+    translator: Any,
+) -> dict[str, ModelFacts]:
+    nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
+    facts = {}
+    for name, node in models.items():
+        upstream = []
+        for uid in (node.get("depends_on") or {}).get("nodes", []):
+            up = nodes.get(uid)
+            if up is not None and up.get("resource_type") in (
+                "model",
+                "seed",
+                "snapshot",
+                "source",
+            ):
+                upstream.append(translator.get_asset_key(up).to_user_string())
+        transform = transforms.get(name)
+        facts[node["unique_id"]] = ModelFacts(
+            asset_key=name,
+            model=name,
+            upstream=tuple(upstream),
+            compute=translator.compute(node),
+            metadata={
+                "schema": node.get("schema"),
+                "database": node.get("database"),
+                "materialization": (node.get("config") or {}).get("materialized"),
+                "quality_tier": transform.quality_tier if transform else None,
+            },
+        )
+    return facts
+
+
+def _target_assets(
+    manifest: Mapping[str, Any],
+    selection: TargetSelection,
+    translator: Any,
+    facts: Mapping[str, ModelFacts],
+    observers: tuple[AssetObserver, ...],
+) -> Any:
+    resource_key = _specs.resource_key(selection.compute)
+
+    @dbt_assets(
+        manifest=manifest,
+        select=selection.select,
+        exclude=selection.exclude,
+        name=f"dbt_{resource_key[4:]}",
+        dagster_dbt_translator=translator,
+        required_resource_keys={resource_key},
+    )
+    def _build(context: AssetExecutionContext) -> Any:
+        dbt = getattr(context.resources, resource_key)
+        dispatch = ObserverDispatch(observers, lookup_for(context, facts))
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        watch(invocation, dispatch)
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            raise dg.Failure(
+                description=failure_message(
+                    f"the {selection.compute} models", selection.compute, dispatch, invocation
+                )
+            )
+
+    return _build

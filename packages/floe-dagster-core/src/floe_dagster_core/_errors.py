@@ -1,0 +1,42 @@
+"""Errors of floe-dagster-core.
+
+Every problem in the input is reported as a ``pydantic.ValidationError`` (FR-009), so callers
+catch one type whatever went wrong::
+
+    pydantic.ValidationError
+     ├── invalid field (pydantic's own errors: the field path, the bad value, what is expected)
+     ├── floe_duplicate_transform   two transforms share a name
+     ├── floe_dependency_cycle      transforms depend on each other in a loop
+     ├── floe_invalid_identifier    a name that is not a dbt/SQL identifier
+     ├── floe_unknown_materialization
+     ├── floe_invalid_tag           a tag Dagster cannot carry
+     └── floe_model_not_in_manifest a transform missing from the dbt project
+
+Graph errors are raised as ``PydanticCustomError`` inside model validators; pydantic wraps them
+into the ``ValidationError``. ``graph_error`` builds one with a uniform message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+
+def graph_error(kind: str, message: str, **context: Any) -> PydanticCustomError:
+    """A ``PydanticCustomError`` of type ``floe_<kind>`` whose message is ``message`` verbatim."""
+    # PydanticCustomError formats "{name}" placeholders from context; braces in user values would
+    # be misread, so the message is passed whole as the one placeholder.
+    return PydanticCustomError(f"floe_{kind}", "{message}", {"message": message, **context})
+
+
+def validation_error(
+    title: str, kind: str, message: str, loc: tuple[str | int, ...], value: Any
+) -> Exception:
+    """A ``pydantic.ValidationError`` raised outside a validator, at field path ``loc``."""
+    from pydantic import ValidationError
+
+    return ValidationError.from_exception_data(
+        title,
+        [{"type": graph_error(kind, message), "loc": loc, "input": value}],
+    )
