@@ -128,7 +128,7 @@ def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
     Args:
         config: ``{"type": "noop" | "console" | "file" | "http" | <openlineage type>, ...}``;
             None or ``{}`` means noop. ``file`` takes ``path`` (or openlineage's
-            ``log_file_location``); ``http`` is described in ``HttpTransport.from_config``.
+            ``log_file_path``); ``http`` is described in ``HttpTransport.from_config``.
 
     Returns:
         The transport.
@@ -156,7 +156,7 @@ def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
     if kind == "console":
         return ConsoleTransport()
     if kind == "file":
-        path = config.get("path") or config.get("log_file_location")
+        path = config.get("path") or config.get("log_file_path")
         if not path:
             raise TransportConfigError(
                 "lineage transport 'file' needs 'path' (the JSON lines file to append events "

@@ -1,0 +1,79 @@
+"""The public surface is locked: nothing leaks, nothing vanishes by accident."""
+
+from __future__ import annotations
+
+import floe_dagster_lineage
+import floe_dagster_lineage.testing
+
+
+def test_package_exports_exactly_its_public_names():
+    assert set(floe_dagster_lineage.__all__) == {
+        "DEFAULT_PRODUCER",
+        "EVENT_TYPES",
+        "ConsoleTransport",
+        "Dataset",
+        "DeliveryError",
+        "FacetError",
+        "FileTransport",
+        "HttpTransport",
+        "LineageEmitter",
+        "LineageError",
+        "NoopTransport",
+        "OpenLineageTransport",
+        "Secret",
+        "Transport",
+        "TransportConfigError",
+        "__version__",
+        "build_run_event",
+        "complete_facets",
+        "database_for_profile",
+        "dataset_name",
+        "duckdb_namespace",
+        "error_message_facet",
+        "event_type_name",
+        "job_type_facet",
+        "namespace_for_profile",
+        "nominal_time_facet",
+        "parent_run_facet",
+        "schema_facet",
+        "to_json",
+        "transport_from_config",
+    }
+    for name in floe_dagster_lineage.__all__:
+        assert getattr(floe_dagster_lineage, name) is not None
+    assert floe_dagster_lineage.__version__ == "0.1.0"
+
+
+def test_testing_module_exports():
+    assert floe_dagster_lineage.testing.__all__ == [
+        "FailingTransport",
+        "InMemoryTransport",
+        "LineageReceiver",
+        "ReceivedRequest",
+        "SchemaValidator",
+        "capture_events",
+    ]
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    try:
+        floe_dagster_lineage.nope  # noqa: B018
+    except AttributeError as error:
+        assert "nope" in str(error)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_core_imports_neither_dagster_nor_floe_core():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, floe_dagster_lineage, floe_dagster_lineage.testing;"
+        "from floe_dagster_lineage import LineageEmitter;"
+        "LineageEmitter().emit('START', 'job');"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dagster', 'floe_core')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
