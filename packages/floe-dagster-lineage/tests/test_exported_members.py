@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import floe_dagster_lineage
 import floe_dagster_lineage.testing
 
@@ -56,12 +58,8 @@ def test_testing_module_exports():
 
 
 def test_unknown_attribute_is_an_attribute_error():
-    try:
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         floe_dagster_lineage.nope  # noqa: B018
-    except AttributeError as error:
-        assert "nope" in str(error)
-    else:
-        raise AssertionError("expected AttributeError")
 
 
 def test_core_imports_neither_dagster_nor_floe_core():
@@ -75,5 +73,6 @@ def test_core_imports_neither_dagster_nor_floe_core():
         "bad = [m for m in sys.modules if m.split('.')[0] in ('dagster', 'floe_core')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -137,7 +137,10 @@ def test_send_raises_delivery_error_directly():
         ({"url": "http://m:5000"}, "http://m:5000/api/v1/lineage"),
         ({"url": "http://m:5000/"}, "http://m:5000/api/v1/lineage"),
         # floe-lineage-marquez's get_transport_config(): the path is already there
-        ({"url": "http://m:5000/api/v1/lineage", "drain_timeout": 30.0}, "http://m:5000/api/v1/lineage"),
+        (
+            {"url": "http://m:5000/api/v1/lineage", "drain_timeout": 30.0},
+            "http://m:5000/api/v1/lineage",
+        ),
         ({"url": "http://m:5000", "endpoint": "api/v2/events"}, "http://m:5000/api/v2/events"),
         ({"url": "https://h/base", "endpoint": "/lineage"}, "https://h/base/lineage"),
     ],
@@ -194,5 +197,7 @@ def test_https_without_verification_builds_an_unverified_context():
     transport = HttpTransport("https://127.0.0.1:9/api/v1/lineage", verify=False, timeout=0.5)
     connection = transport._connection("https", "127.0.0.1", 9)
     assert connection._context.verify_mode.name == "CERT_NONE"  # type: ignore[attr-defined]
-    with pytest.raises(DeliveryError, match="cannot POST to https://127.0.0.1:9/api/v1/lineage"):
+    with pytest.raises(
+        DeliveryError, match=r"cannot POST to https://127\.0\.0\.1:9/api/v1/lineage"
+    ):
         transport.send(None, "{}")

@@ -17,9 +17,17 @@ from floe_dagster_lineage.testing import (
 
 def test_capture_events_restores_the_transport_even_on_error():
     emitter = LineageEmitter()
-    with pytest.raises(RuntimeError), capture_events(emitter) as events:
-        emitter.emit("START", "job")
-        raise RuntimeError("test body failed")
+
+    def body() -> list:
+        with capture_events(emitter) as events:
+            emitter.emit("START", "job")
+            failed.append(events)
+            raise RuntimeError("test body failed")
+
+    failed: list = []
+    with pytest.raises(RuntimeError, match="test body failed"):
+        body()
+    (events,) = failed
     assert isinstance(emitter.transport, NoopTransport)
     assert [event["eventType"] for event in events] == ["START"]
 
