@@ -248,6 +248,9 @@ class HelmValues(ValuesModel):
     def for_workload_size(cls, size: str, overrides: Mapping[str, Any] | None = None) -> HelmValues:
         """The values for a workload size, with ``overrides`` (values-shaped) merged in.
 
+        Overrides merge like Helm values: mappings key by key, anything else replaces, so
+        ``{"dagster-webserver": {"image": {"tag": "1.12.0"}}}`` keeps the default repository.
+
         Raises:
             UnknownWorkloadSizeError: ``size`` is not small, medium or large.
             pydantic.ValidationError: an override is invalid; the error names its field.
@@ -259,12 +262,14 @@ class HelmValues(ValuesModel):
             (2, '500m')
         """
         checked = check_workload_size(size)
-        base: dict[str, Any] = {
+        sized: dict[str, Any] = {
             "dagster-webserver": {"resources": _resources(checked, "webserver").model_dump()},
             "dagster-daemon": {"resources": _resources(checked, "daemon").model_dump()},
             "dagster-user-code": {"resources": _resources(checked, "user_code").model_dump()},
             "runLauncher": {"resources": _resources(checked, "user_code").model_dump()},
         }
+        # the overrides land on the complete defaults, as Helm merges -f files over values.yaml
+        base = deep_merge(cls().to_values(), sized)
         return cls.model_validate(deep_merge(base, overrides or {}))
 
     def to_values(self) -> dict[str, Any]:
