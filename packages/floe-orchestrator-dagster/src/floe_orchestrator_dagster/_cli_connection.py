@@ -1,4 +1,8 @@
-"""``floe-dagster validate-connection``: probe a Dagster webserver (issue: validate_connection)."""
+"""``floe-dagster validate-connection``: probe a Dagster webserver (US7).
+
+Exit codes: 0 the webserver answers (warnings, if any, on stderr); 1 it does not, with the reason
+and the fix on stderr; 2 the URL itself is malformed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,39 @@ import click
 
 
 @click.command("validate-connection")
-def validate_connection() -> None:
-    """Probe the Dagster webserver."""
-    raise click.ClickException("validate-connection is not implemented yet in this version")
+@click.option(
+    "--url",
+    metavar="URL",
+    default=None,
+    help=(
+        "Base URL of the Dagster webserver. Default: $FLOE_DAGSTER_URL, else http://localhost:3000."
+    ),
+)
+def validate_connection(url: str | None) -> None:
+    """Check that the Dagster webserver answers, within 10 seconds.
+
+    The token, if the webserver needs one, is read from $FLOE_DAGSTER_AUTH_TOKEN.
+    """
+    from floe_orchestrator_dagster._cli import EXIT_BAD_INPUT, EXIT_FAILED, _fail
+    from floe_orchestrator_dagster._connection import validate_connection as validate
+    from floe_orchestrator_dagster._connection_settings import (
+        DEFAULT_WEBSERVER_URL,
+        ConnectionSettings,
+        url_problem,
+    )
+
+    settings = ConnectionSettings()
+    resolved = settings.resolve(url)
+    problem = url_problem(resolved.url)
+    if problem is not None:
+        _fail(
+            f"{resolved.url!r} (from {resolved.source}) is not a webserver URL: {problem}. "
+            f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
+            EXIT_BAD_INPUT,
+        )
+    result = validate(settings, url=url)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not result.success:
+        _fail(result.message, EXIT_FAILED)
+    click.echo(result.message)
