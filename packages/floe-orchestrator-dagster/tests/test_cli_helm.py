@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import yaml
 from click.testing import CliRunner
 
@@ -9,9 +11,13 @@ from floe_orchestrator_dagster._cli import main
 from floe_orchestrator_dagster._deploy import helm_values
 from floe_orchestrator_dagster._deploy_settings import DeploySettings
 
+# click < 8.2 (the Dagster 1.10 lock) mixes stderr into stdout unless told not to; 8.2 removed
+# the switch and always keeps them apart
+_SEPARATE = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
+
 
 def invoke(*args: str):
-    return CliRunner().invoke(main, ["helm-values", *args])
+    return CliRunner(**_SEPARATE).invoke(main, ["helm-values", *args])
 
 
 def test_medium_values_on_stdout():
