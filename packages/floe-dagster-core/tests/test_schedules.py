@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import warnings
@@ -110,3 +111,15 @@ def test_importing_the_schedule_modules_does_not_import_dagster() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_tick_asks_for_one_run_of_the_job() -> None:
+    schedule = build_schedule_definition(
+        ScheduleSpec("refresh", "0 8 * * *", "America/New_York"), refresh
+    )
+    tick = dt.datetime(2024, 3, 10, 12, tzinfo=dt.timezone.utc)  # 08:00 EDT
+    with dg.build_schedule_context(scheduled_execution_time=tick) as context:
+        result = schedule.evaluate_tick(context)
+    assert result.run_requests is not None
+    assert len(result.run_requests) == 1
+    assert result.run_requests[0].tags["dagster/schedule_name"] == "refresh_schedule"
