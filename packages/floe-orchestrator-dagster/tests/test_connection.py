@@ -434,3 +434,31 @@ def test_an_invalid_url_from_the_environment_is_a_failure(monkeypatch):
         "http or https. Give the base URL of dagster-webserver in FLOE_DAGSTER_URL, e.g. "
         "http://localhost:3000."
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://exa\x00mple", "Invalid non-printable ASCII character in URL"),
+        ("http://" + "a" * 70 + ".invalid", "label empty or too long"),
+    ],
+)
+def test_a_url_httpx_cannot_use_is_a_failure_not_a_crash(url, problem):
+    result, _ = probe(url)
+    assert not result.success
+    assert (
+        "(URL from connection.url) is not a webserver URL: httpx cannot use it (" in result.message
+    )
+    assert problem in result.message
+
+
+def test_a_bug_inside_the_probe_surfaces_as_an_exception(monkeypatch):
+    """Only connection problems become results; a programming error is not hidden as one."""
+    from floe_orchestrator_dagster import _probe
+
+    def broken(*args):
+        raise RuntimeError("bug in the probe")
+
+    monkeypatch.setattr(_probe, "_requests", broken)
+    with pytest.raises(RuntimeError, match="bug in the probe"):
+        validate_connection(ConnectionSettings(url=closed_port_url()))

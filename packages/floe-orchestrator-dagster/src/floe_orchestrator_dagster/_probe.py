@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _GET_INFO = f"GET {SERVER_INFO_PATH}"
 _POST_QUERY = f"POST {GRAPHQL_PATH}"
 _REDACTED = "**********"
+_RESERVE_SECONDS = 0.1  # kept from the budget for building the answer: the caller's 10 s are 10 s
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,15 @@ def probe(connection: ResolvedConnection) -> ProbeResult:
         result = _failed(target, failures.invalid_url(target, problem))
     else:
         progress = _Progress()
+        deadline = started + budget - min(_RESERVE_SECONDS, budget * 0.05)
         worker = threading.Thread(
             target=_work,
-            args=(connection, target, started + budget, progress),
+            args=(connection, target, deadline, progress),
             name="floe-dagster-connection-probe",
             daemon=True,
         )
         worker.start()
-        worker.join(timeout=max(0.0, started + budget - time.monotonic()))
+        worker.join(timeout=max(0.0, deadline - time.monotonic()))
         if progress.error is not None:
             raise progress.error  # a bug, not a connection problem: let it surface
         result = progress.result or _failed(
@@ -149,6 +151,8 @@ def _requests(
             parse_graphql_version(query_response.text, _content_type(query_response))
         except NotDagsterError as exc:
             return _failed(target, failures.not_dagster(target, str(exc)))
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: an impossible host name
+            return _failed(target, failures.invalid_url(target, f"httpx cannot use it ({exc})"))
         except httpx.HTTPError as exc:
             return _failed(target, failures.from_exception(target, progress.stage, exc, budget))
     warning = version_warning(info.dagster_version, display_url(connection.url))
