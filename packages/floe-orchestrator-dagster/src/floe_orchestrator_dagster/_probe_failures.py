@@ -134,10 +134,11 @@ def from_exception(target: Target, stage: str, exc: Exception, budget: float) ->
             f"{target.setting}.",
         )
     if kind == "RemoteProtocolError":
+        said = str(exc).rstrip(".")
         return Failure(
             "protocol",
             f"The server at {target.shown} closed the connection without an HTTP answer to "
-            f"{stage} ({str(exc).rstrip('.')}). If it serves TLS use an https:// URL; otherwise check that "
+            f"{stage} ({said}). If it serves TLS use an https:// URL; otherwise check that "
             "dagster-webserver, not another service, listens on that port.",
         )
     return Failure(
