@@ -21,30 +21,30 @@ from floe_dagster_lineage import (
             {"type": "duckdb", "path": "/data/warehouse.duckdb"},
             "duckdb:///data/warehouse.duckdb",
             "warehouse",
-        ),  # noqa: E501
+        ),
         ({"type": "duckdb", "path": ":memory:"}, "duckdb://:memory:", "memory"),
         ({"type": "duckdb"}, "duckdb://:memory:", "memory"),
         (
             {"type": "postgres", "host": "db", "port": 6432, "dbname": "shop"},
             "postgres://db:6432",
             "shop",
-        ),  # noqa: E501
+        ),
         ({"type": "postgres", "host": "db", "dbname": "shop"}, "postgres://db:5432", "shop"),
         (
             {"type": "redshift", "host": "rs", "port": 5439, "dbname": "dw"},
             "postgres://rs:5439",
             "dw",
-        ),  # noqa: E501
+        ),
         (
             {"type": "trino", "host": "trino", "port": 443, "database": "iceberg"},
             "trino://trino:443",
             "iceberg",
-        ),  # noqa: E501
+        ),
         (
             {"type": "snowflake", "account": "org-acct", "database": "DW"},
             "snowflake://org-acct",
             "DW",
-        ),  # noqa: E501
+        ),
         ({"type": "bigquery", "project": "p"}, "bigquery", "p"),
         ({"type": "spark", "host": "thrift"}, "spark://thrift", None),
         ({"type": "sqlite"}, "sqlite", None),

@@ -40,6 +40,7 @@ def test_package_exports_exactly_its_public_names():
         "schema_facet",
         "to_json",
         "transport_from_config",
+        "transport_from_env",
     }
     for name in floe_dagster_lineage.__all__:
         assert getattr(floe_dagster_lineage, name) is not None

@@ -103,3 +103,20 @@ def test_an_unknown_type_is_refused_with_the_valid_ones():
     assert "openlineage-python cannot build a 'carrier-pigeon' transport" in message
     assert "noop, console, file, http, kafka" in message
     assert "s3cr3t" not in message
+
+
+def test_openlineage_environment_variables():
+    from floe_dagster_lineage import transport_from_env
+
+    assert transport_from_env({}).name == "noop"
+    assert (
+        transport_from_env({"OPENLINEAGE_URL": "http://m", "OPENLINEAGE_DISABLED": "true"}).name
+        == "noop"
+    )
+    transport = transport_from_env(
+        {"OPENLINEAGE_URL": "http://m", "OPENLINEAGE_ENDPOINT": "x/y", "OPENLINEAGE_API_KEY": "k"}
+    )
+    assert isinstance(transport, HttpTransport)
+    assert transport.url == "http://m/x/y"
+    assert transport.token is not None
+    assert transport.token.reveal() == "k"

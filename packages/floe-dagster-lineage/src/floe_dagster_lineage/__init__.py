@@ -44,6 +44,7 @@ from floe_dagster_lineage._transports import (
     OpenLineageTransport,
     Transport,
     transport_from_config,
+    transport_from_env,
 )
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "schema_facet",
     "to_json",
     "transport_from_config",
+    "transport_from_env",
 ]
 
 

@@ -184,6 +184,32 @@ def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
     return OpenLineageTransport(transport)
 
 
+def transport_from_env(environ: Mapping[str, str]) -> Transport:
+    """The transport openlineage-python's environment variables describe, else noop.
+
+    ``OPENLINEAGE_DISABLED=true`` means noop; ``OPENLINEAGE_URL`` (with optional
+    ``OPENLINEAGE_ENDPOINT`` and ``OPENLINEAGE_API_KEY``) means the HTTP transport; nothing set
+    means noop.
+
+    Examples:
+        >>> transport_from_env({"OPENLINEAGE_URL": "http://marquez:5000"}).url
+        'http://marquez:5000/api/v1/lineage'
+        >>> transport_from_env({}).name
+        'noop'
+    """
+    if environ.get("OPENLINEAGE_DISABLED", "").strip().lower() == "true":
+        return NoopTransport()
+    url = environ.get("OPENLINEAGE_URL")
+    if not url:
+        return NoopTransport()
+    config: dict[str, Any] = {"type": "http", "url": url}
+    if environ.get("OPENLINEAGE_ENDPOINT"):
+        config["endpoint"] = environ["OPENLINEAGE_ENDPOINT"]
+    if environ.get("OPENLINEAGE_API_KEY"):
+        config["api_key"] = environ["OPENLINEAGE_API_KEY"]
+    return transport_from_config(config)
+
+
 _SECRET_KEYS = ("key", "token", "secret", "password", "auth")
 
 
