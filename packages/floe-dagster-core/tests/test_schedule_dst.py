@@ -5,7 +5,7 @@ put in Definitions, serialised to the ScheduleSnap a code server sends, and iter
 iterator the daemon's RemoteSchedule uses (``_schedule_compat``). Each instant is cross-checked
 with croniter.
 
-What Dagster does at the transitions (the same on 1.10, 1.12 and 1.13; these tests run on each):
+What Dagster does at the transitions (identical on 1.10 to 1.13; these tests run on each):
 
 - A daily "0 8 * * *" runs at 08:00 local every day; the UTC instant moves by one hour the day the
   clocks change; no day is skipped or doubled.

@@ -5,7 +5,7 @@ The Dagster daemon never sees a ``ScheduleDefinition``: the code server serialis
 ``cron_schedule`` and ``execution_timezone`` to ``dagster._utils.schedules.
 schedule_execution_time_iterator``. These helpers take the same two steps, so what the tests
 assert about tick times is what a deployed daemon does. Both internals exist unchanged in every
-supported version (checked on 1.10, 1.12 and 1.13); a future rename belongs here.
+supported version (checked on 1.10 to 1.13); a future rename belongs here.
 """
 
 from __future__ import annotations
