@@ -187,19 +187,21 @@ def test_a_translator_error_is_logged_and_the_tick_still_succeeds(failed_run, ca
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         skip = _evaluate(defs, "openlineage_on_failure", instance, result)
     assert skip.skip_message.startswith(f"lineage of run {result.run_id} failed:")
-    assert caplog.records[0].getMessage().startswith(
-        f"OpenLineage events of Dagster run {result.run_id} were not emitted: KeyError"
+    assert (
+        caplog.records[0]
+        .getMessage()
+        .startswith(f"OpenLineage events of Dagster run {result.run_id} were not emitted: KeyError")
     )
 
 
-def test_emitter_from_a_config_or_from_openlineage_variables(monkeypatch, failed_run):
-    instance, result = failed_run
+def test_emitter_from_a_config_or_from_openlineage_variables(monkeypatch):
     noop = openlineage_sensors()
     assert len(noop) == 3
     monkeypatch.setenv("OPENLINEAGE_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("OPENLINEAGE_API_KEY", "k")
     from_env = openlineage_sensors(name="ol")
-    assert [sensor.name for sensor in from_env] == ["ol_on_success", "ol_on_failure", "ol_on_canceled"]
+    names = [sensor.name for sensor in from_env]
+    assert names == ["ol_on_success", "ol_on_failure", "ol_on_canceled"]
     from_config = openlineage_sensors({"type": "console"}, name="console")
     assert from_config[0].name == "console_on_success"
 
