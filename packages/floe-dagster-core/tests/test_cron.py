@@ -58,6 +58,7 @@ REFUSED = [
     ("0 8 * * MOM", "'MOM' is neither a number nor a name (0-7 or SUN-SAT)"),
     ("0 8 * FOO *", "'FOO' is neither a number nor a name (1-12 or JAN-DEC)"),
     ("x 8 * * *", "field 1 (minute) is 'x', where 'x' is not a number (0-59)"),
+    ("\u0663 8 * * *", "is not a number (0-59)"),
     ("0 8 * * 5-1", "range 5-1 runs backwards"),
     ("0 8 * * 5-1", "'5-6,0-1'"),
     ("*/90 * * * *", "step 90 is larger than the range 0-59, so it would only ever match 0"),

@@ -56,7 +56,7 @@ _EXTENSIONS = {
     "?": "'?' (no specific value) is a Quartz extension",
     "H": "'H' (hashed value) is a Jenkins extension",
 }
-_NUMBER = re.compile(r"^\d+$")
+_NUMBER = re.compile(r"^[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,9 @@ def _extension(item: str) -> str | None:
         return _EXTENSIONS["?"]
     if base == "H" or base.startswith("H("):
         return _EXTENSIONS["H"]
-    if re.match(r"^\d*W$|^LW$", base):
+    if re.match(r"^[0-9]*W$|^LW$", base):
         return _EXTENSIONS["W"]
-    if re.match(r"^\d*L$|^L-\d+$", base) or base.endswith("-L"):
+    if re.match(r"^[0-9]*L$|^L-[0-9]+$", base) or base.endswith("-L"):
         return _EXTENSIONS["L"]
     return None
 
