@@ -5,23 +5,25 @@ Plain data only (pydantic models and dataclasses); the floe plugin converts to f
 
 from __future__ import annotations
 
-__all__ = [
+# plain sorted() order, which tests/test_exported_members.py (and the facade's) lock; ruff's
+# isort-style order puts CONSTANTS first and disagrees
+__all__ = [  # noqa: RUF022
     "COMPONENTS",
-    "DAGSTER_VERSION",
-    "PRESETS",
-    "WORKLOAD_SIZES",
     "CodeLocation",
     "Component",
+    "DAGSTER_VERSION",
     "Daemon",
     "DeployError",
     "HelmValues",
     "Image",
+    "PRESETS",
     "Postgresql",
     "ResourcePreset",
     "Resources",
     "RunLauncher",
     "UnknownWorkloadSizeError",
     "UserCode",
+    "WORKLOAD_SIZES",
     "Webserver",
     "WorkloadSize",
     "__version__",
