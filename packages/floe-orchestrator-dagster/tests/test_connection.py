@@ -21,6 +21,14 @@ from floe_orchestrator_dagster._connection import health_check, validate_connect
 from floe_orchestrator_dagster._connection_settings import ConnectionSettings
 
 
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    """httpx honours *_PROXY variables: no developer proxy between the probe and 127.0.0.1."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 def _helper(name: str) -> ModuleType:
     """Load a helper module of this folder (not importable: --import-mode=importlib)."""
     module_name = f"floe_tests_{name}"

@@ -22,6 +22,9 @@ def validate_connection(url: str | None) -> None:
     """Check that the Dagster webserver answers, within 10 seconds.
 
     The token, if the webserver needs one, is read from $FLOE_DAGSTER_AUTH_TOKEN.
+
+    Exit codes: 0 it answers (warnings on stderr), 1 it does not (the reason and the
+    fix on stderr), 2 the URL is malformed.
     """
     from floe_orchestrator_dagster._cli import EXIT_BAD_INPUT, EXIT_FAILED, _fail
     from floe_orchestrator_dagster._connection import validate_connection as validate
