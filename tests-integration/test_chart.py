@@ -209,7 +209,7 @@ def test_layout_follows_the_community_chart(rendered):
     assert webserver["ports"] == [{"name": "http", "containerPort": 3000, "protocol": "TCP"}]
     assert webserver["readinessProbe"]["httpGet"] == {"path": "/server_info", "port": "http"}
     service = r.one("Service", "-webserver")["spec"]
-    assert service["ports"][0]["port"] == 80
+    assert service["ports"][0]["port"] == 3000
     assert service["ports"][0]["targetPort"] == "http"
 
     daemon = r.one("Deployment", "-daemon")

@@ -41,10 +41,14 @@ def _resources(size: WorkloadSize, component: Literal["webserver", "daemon", "us
 
 
 class WebserverService(ValuesModel):
-    """The webserver's Service; it forwards to the container's port 3000 (named http)."""
+    """The webserver's Service; it forwards to the container's port 3000 (named http).
+
+    3000 by default, Dagster's own port, so ``kubectl port-forward svc/... 3000`` matches the
+    plugin's default connection URL ``http://localhost:3000``.
+    """
 
     type: Literal["ClusterIP", "NodePort", "LoadBalancer"] = "ClusterIP"
-    port: int = Field(default=80, ge=1, le=65535)
+    port: int = Field(default=3000, ge=1, le=65535)
 
 
 class Webserver(Component):
