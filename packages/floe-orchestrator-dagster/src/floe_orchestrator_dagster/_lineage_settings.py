@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class LineageSettings(BaseModel):
-    """Which lineage backend receives OpenLineage events, and under which namespace."""
+    """Which lineage backend receives OpenLineage events, and under which namespace.
+
+    Examples:
+        >>> LineageSettings.model_validate({"backend": "marquez", "timeout": 2}).timeout
+        2.0
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    enabled: bool = Field(
+        default=True,
+        description=(
+            "Emit OpenLineage events at all. The artifacts' observability.lineage: false also "
+            "switches emission off."
+        ),
+    )
     backend: str | None = Field(
         default=None,
         description=(
@@ -17,4 +31,35 @@ class LineageSettings(BaseModel):
             "plugins.lineage_backend; none configured means events are dropped silently."
         ),
     )
+    backend_config: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Configuration of the backend plugin (e.g. {url: https://marquez:5000}), validated by "
+            "the plugin's own schema. Defaults to the artifacts' plugins.lineage_backend.config."
+        ),
+    )
+    transport: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "An OpenLineage transport config used instead of the backend's (type: console, "
+            "file with path, http with url, or any openlineage-python transport) - for local "
+            "development and debugging."
+        ),
+    )
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Seconds one event may take to deliver over HTTP (one attempt, no retry); defaults "
+            "to the backend's timeout (5 s for marquez)."
+        ),
+    )
     namespace: str = Field(default="floe", description="OpenLineage job namespace.")
+    dataset_namespace: str | None = Field(
+        default=None,
+        description=(
+            "Namespace of the warehouse datasets. Defaults to the one OpenLineage's naming "
+            "conventions give the compute target's dbt profile (e.g. duckdb://<path>, "
+            "postgres://<host>:<port>)."
+        ),
+    )

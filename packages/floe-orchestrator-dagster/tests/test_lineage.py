@@ -1,0 +1,324 @@
+"""emit_lineage_event and the lineage observers through floe's real lineage backend (US6).
+
+The backend is the real floe-lineage-marquez plugin from PyPI, resolved from floe-core's plugin
+registry and pointed at a local OpenLineage receiver that records what it gets; every event is
+checked against the official OpenLineage schemas.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from floe_core.lineage import LineageDataset, RunState
+
+from floe_dagster_core import AssetObserver, AssetRunInfo
+from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
+from floe_orchestrator_dagster import DagsterOrchestratorPlugin
+from floe_orchestrator_dagster._config import DagsterPluginConfig
+from floe_orchestrator_dagster._lineage import LineageBackendError, LineageGateway
+from floe_orchestrator_dagster._lineage_settings import LineageSettings
+
+pytestmark = pytest.mark.slow
+SPEC_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "openlineage-spec"
+DAGSTER_RUN = "2b0c5c57-93b8-4c39-8d5b-8e3e4c6e7f10"
+
+
+@pytest.fixture(scope="module")
+def validator() -> SchemaValidator:
+    if not (SPEC_DIR / "OpenLineage.json").is_file():
+        pytest.fail(f"the OpenLineage schemas are missing at {SPEC_DIR.resolve()}")
+    return SchemaValidator(SPEC_DIR)
+
+
+@pytest.fixture(scope="module")
+def marquez():
+    """A local OpenLineage receiver standing in for Marquez's /api/v1/lineage."""
+    with LineageReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def receiver(marquez):
+    marquez.requests.clear()
+    return marquez
+
+
+def _plugin(**lineage) -> DagsterOrchestratorPlugin:
+    plugin = DagsterOrchestratorPlugin()
+    plugin.configure(DagsterPluginConfig.model_validate({"lineage": lineage}))
+    return plugin
+
+
+def _artifacts(url: str | None, **extra) -> dict:
+    artifacts: dict = {
+        "plugins": {"compute": {"type": "duckdb", "version": "0.0.0", "config": None}},
+        "observability": {"lineage": True, "lineage_namespace": "customers"},
+        "dbt_profiles": {
+            "customers": {
+                "target": "dev",
+                "outputs": {"dev": {"type": "duckdb", "path": "/data/warehouse.duckdb"}},
+            }
+        },
+    }
+    if url is not None:
+        artifacts["plugins"]["lineage_backend"] = {
+            "type": "marquez",
+            "version": "0.0.0",
+            "config": {"url": url, "environment": "test"},
+        }
+    artifacts.update(extra)
+    return artifacts
+
+
+# -- US6 acceptance scenarios ------------------------------------------------------------------
+
+
+def test_us6_scenario_1_complete_event_has_job_and_dataset_references(receiver, validator, spans):
+    plugin = _plugin(backend="marquez", backend_config={"url": receiver.base_url})
+    run_id = plugin.emit_lineage_event(
+        "COMPLETE",
+        "dbt_run_customers",
+        inputs=[LineageDataset(namespace="duckdb:///data/warehouse.duckdb", name="raw.customers")],
+        outputs=[
+            LineageDataset(
+                namespace="duckdb:///data/warehouse.duckdb", name="staging.stg_customers"
+            )
+        ],
+    )
+    (request,) = receiver.requests
+    assert request.path == "/api/v1/lineage"  # marquez's URL already ends with the path
+    event = request.event
+    validator.assert_valid(request.body)
+    assert event["eventType"] == "COMPLETE"
+    assert (event["job"]["namespace"], event["job"]["name"]) == ("floe", "dbt_run_customers")
+    assert event["run"]["runId"] == str(run_id)
+    assert [d["name"] for d in event["inputs"]] == ["raw.customers"]
+    assert [d["name"] for d in event["outputs"]] == ["staging.stg_customers"]
+    assert spans.named("floe.orchestrator.dagster.emit_lineage_event") is not None
+
+
+def test_us6_scenario_2_fail_event_carries_error_facets(receiver, validator):
+    plugin = _plugin(backend="marquez", backend_config={"url": receiver.base_url})
+    run_id = UUID("8c7a6b0e-8a59-4c1b-a9de-0d5e0d4c1a22")
+    plugin.emit_lineage_event(RunState.START, "dbt_run_customers", run_id=run_id)
+    plugin.emit_lineage_event(
+        RunState.FAIL,
+        "dbt_run_customers",
+        run_id=run_id,
+        run_facets={
+            "errorMessage": {
+                "message": "Catalog Error: Table with name customers does not exist!",
+                "programmingLanguage": "SQL",
+            }
+        },
+    )
+    start, fail = receiver.events
+    for request in receiver.requests:
+        validator.assert_valid(request.body)
+    assert start["run"]["runId"] == fail["run"]["runId"] == str(run_id)
+    error = fail["run"]["facets"]["errorMessage"]
+    assert error["message"] == "Catalog Error: Table with name customers does not exist!"
+    assert error["programmingLanguage"] == "SQL"
+    assert error["_schemaURL"].endswith("ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet")
+
+
+def test_us6_scenario_3_no_backend_configured_succeeds_silently(receiver, caplog):
+    plugin = DagsterOrchestratorPlugin()
+    with caplog.at_level(logging.DEBUG, logger="floe_dagster_lineage"):
+        run_id = plugin.emit_lineage_event("COMPLETE", "dbt_run_customers")
+    assert isinstance(run_id, UUID)
+    assert receiver.requests == []
+    assert caplog.records == []
+
+
+# -- emit_lineage_event ------------------------------------------------------------------------
+
+
+def test_fail_without_error_facet_still_explains(receiver, validator):
+    gateway = LineageGateway(LineageSettings(backend="marquez"))
+    gateway.bind(_artifacts(receiver.base_url))
+    gateway.emit("FAIL", "dbt_run_customers", job_namespace="customers", producer="urn:test")
+    (event,) = receiver.events
+    validator.assert_valid(event)
+    assert event["job"]["namespace"] == "customers"
+    assert event["producer"] == "urn:test"
+    assert "failed" in event["run"]["facets"]["errorMessage"]["message"]
+
+
+def test_backend_comes_from_the_artifacts(receiver):
+    gateway = LineageGateway(LineageSettings())
+    gateway.bind(_artifacts(receiver.base_url))
+    gateway.emit("START", "job")
+    assert len(receiver.events) == 1
+
+
+def test_lineage_switched_off_by_the_artifacts_or_the_settings(receiver):
+    off = _artifacts(receiver.base_url, observability={"lineage": False})
+    gateway = LineageGateway(LineageSettings())
+    assert gateway.observers_for(off) == []
+    gateway.emit("START", "job")
+    disabled = LineageGateway(LineageSettings(enabled=False))
+    assert disabled.observers_for(_artifacts(receiver.base_url)) == []
+    assert receiver.requests == []
+
+
+def test_a_transport_in_the_settings_replaces_the_backend(tmp_path, receiver, validator):
+    path = tmp_path / "lineage.jsonl"
+    gateway = LineageGateway(LineageSettings(transport={"type": "file", "path": str(path)}))
+    gateway.bind(_artifacts(receiver.base_url))
+    gateway.emit("START", "job")
+    (line,) = path.read_text().splitlines()
+    validator.assert_valid(line)
+    assert receiver.requests == []
+
+
+def test_an_unknown_backend_lists_the_installed_ones():
+    gateway = LineageGateway(LineageSettings(backend="atlas"))
+    with pytest.raises(LineageBackendError) as caught:
+        gateway.emit("START", "job")
+    message = str(caught.value)
+    assert "lineage backend 'atlas' (lineage.backend or plugins.lineage_backend.type) is not " in (
+        message
+    )
+    assert "installed lineage backends: marquez" in message
+    assert "pip install floe-lineage-atlas" in message
+
+
+def test_an_invalid_backend_config_names_the_field():
+    gateway = LineageGateway(
+        LineageSettings(backend="marquez", backend_config={"url": "http://marquez.example.com"})
+    )
+    with pytest.raises(LineageBackendError) as caught:
+        gateway.emit("START", "job")
+    assert "the configuration of lineage backend 'marquez'" in str(caught.value)
+    assert "HTTP not allowed for 'marquez.example.com'" in str(caught.value)
+
+
+def test_unknown_event_types_are_refused_with_the_valid_ones():
+    from floe_dagster_lineage import LineageError
+
+    with pytest.raises(LineageError, match="unknown OpenLineage event type 'DONE'; use one of"):
+        LineageGateway(LineageSettings()).emit("DONE", "job")
+
+
+# -- the asset observers -----------------------------------------------------------------------
+
+
+def _info(model: str, upstream: tuple[str, ...] = (), **metadata) -> AssetRunInfo:
+    return AssetRunInfo(
+        asset_key=model,
+        model=model,
+        upstream=upstream,
+        run_id=DAGSTER_RUN,
+        job_name="customers_job",
+        compute="duckdb",
+        metadata=metadata,
+    )
+
+
+def test_observers_map_model_runs_to_start_complete_and_fail(receiver, validator):
+    gateway = LineageGateway(LineageSettings())
+    (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
+    assert isinstance(observer, AssetObserver)
+    staging = _info(
+        "stg_customers",
+        ("raw/customers",),
+        database="warehouse",
+        schema="staging",
+        columns={"id": "INTEGER", "email": "VARCHAR"},
+    )
+    mart = _info("dim_customers", ("stg_customers",), database="warehouse", schema="marts")
+    observer.started(staging)
+    observer.succeeded(staging)
+    observer.started(mart)
+    observer.failed(mart, "Binder Error: column email2 not found")
+    events = receiver.events
+    for event in events:
+        validator.assert_valid(event)
+    assert [(e["job"]["name"], e["eventType"]) for e in events] == [
+        ("stg_customers", "START"),
+        ("stg_customers", "COMPLETE"),
+        ("dim_customers", "START"),
+        ("dim_customers", "FAIL"),
+    ]
+    start, complete, mart_start, fail = events
+    assert start["run"]["runId"] == complete["run"]["runId"] != mart_start["run"]["runId"]
+    assert start["run"]["facets"]["parent"]["run"]["runId"] == DAGSTER_RUN
+    assert start["run"]["facets"]["parent"]["job"]["name"] == "customers_job"
+    namespace = "duckdb:///data/warehouse.duckdb"
+    assert start["inputs"][0]["namespace"] == namespace
+    assert start["inputs"][0]["name"] == "warehouse.raw.customers"  # a dbt source: schema.table
+    assert start["outputs"][0] == {
+        "namespace": namespace,
+        "name": "warehouse.staging.stg_customers",
+        "facets": start["outputs"][0]["facets"],
+        "outputFacets": {},
+    }
+    assert [f["name"] for f in start["outputs"][0]["facets"]["schema"]["fields"]] == ["id", "email"]
+    # the upstream model is named as it named itself when it ran
+    assert fail["inputs"][0]["name"] == "warehouse.staging.stg_customers"
+    assert fail["outputs"][0]["name"] == "warehouse.marts.dim_customers"
+    assert fail["run"]["facets"]["errorMessage"]["message"] == (
+        "Binder Error: column email2 not found"
+    )
+
+
+def test_observer_names_without_metadata_follow_the_profile(receiver):
+    gateway = LineageGateway(LineageSettings(dataset_namespace="duckdb:///srv/w.duckdb"))
+    (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
+    observer.started(AssetRunInfo("orders", "orders", ("raw/orders",), "not-a-uuid", "", "other"))
+    (event,) = receiver.events
+    assert event["outputs"][0] == {
+        "namespace": "duckdb:///srv/w.duckdb",
+        "name": "warehouse.main.orders",
+        "facets": {},
+        "outputFacets": {},
+    }
+    assert event["inputs"][0]["name"] == "warehouse.raw.orders"
+    parent = event["run"]["facets"]["parent"]
+    assert UUID(parent["run"]["runId"])  # a derived UUID for a run id that is not one
+    assert parent["job"]["name"] == "floe"
+
+
+def test_an_observer_never_raises_and_logs_one_warning(receiver, caplog):
+    gateway = LineageGateway(LineageSettings())
+    (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
+    with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+        observer.started(AssetRunInfo("", "", (), DAGSTER_RUN, "job", "duckdb"))
+    (warning,) = caplog.records
+    assert warning.getMessage().startswith(
+        f"OpenLineage START event of asset  (Dagster run {DAGSTER_RUN}) was not emitted: "
+        "LineageError: "
+    )
+
+
+@pytest.mark.parametrize("mode", ["500", "hang"])
+def test_a_failing_or_hanging_backend_costs_one_warning_per_event_and_bounded_time(mode, caplog):
+    status, delay = (500, 0.0) if mode == "500" else (201, 30.0)
+    with LineageReceiver(status=status, delay=delay) as bad:
+        gateway = LineageGateway(LineageSettings(timeout=0.5))
+        (observer,) = gateway.observers_for(_artifacts(bad.base_url))
+        info = _info("stg_customers")
+        with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+            started = time.monotonic()
+            observer.started(info)
+            observer.failed(info, "boom")
+            elapsed = time.monotonic() - started
+    assert len(caplog.records) == 2
+    assert elapsed < 2.5, elapsed
+    expected = "answered HTTP 500" if mode == "500" else "did not answer within 0.5 s"
+    assert all(expected in record.getMessage() for record in caplog.records)
+    assert gateway.emitter.failures == 2
+
+
+def test_emit_lineage_event_payload_is_what_was_received(receiver):
+    plugin = _plugin(backend="marquez", backend_config={"url": receiver.base_url})
+    plugin.emit_lineage_event("RUNNING", "job")
+    (request,) = receiver.requests
+    assert json.loads(request.body)["eventType"] == "RUNNING"
+    assert request.headers["content-type"] == "application/json"
