@@ -118,6 +118,8 @@ def test_a_trailing_slash_and_a_path_prefix_are_kept(scripted):
     }
     result, _ = probe(scripted.url + "/dagster/")
     assert result.success, result.message
+    result, _ = probe(scripted.url + "/dagster?from=bookmark#top")
+    assert result.success, result.message
 
 
 # -- unreachable ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from floe_orchestrator_dagster import _probe_failures as failures
 from floe_orchestrator_dagster._connection_settings import display_url, url_problem
@@ -117,7 +118,8 @@ def _requests(
     }
     if connection.token:
         headers["Authorization"] = f"Bearer {connection.token}"
-    base = connection.url.rstrip("/")
+    parts = urlsplit(connection.url)  # a query or fragment in the base URL cannot be kept
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
 
     def timeout() -> httpx.Timeout:
         return httpx.Timeout(max(0.001, deadline - time.monotonic()))
