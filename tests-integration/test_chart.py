@@ -463,6 +463,15 @@ def test_rendered_dagster_yaml_is_valid_instance_config(rendered, case, tmp_path
         assert instance[storage]["module"].startswith("dagster_postgres.")
 
 
+@pytest.mark.parametrize("case", ["medium", "external-db"])
+def test_rendered_workspace_yaml_is_valid_for_dagster(rendered, case):
+    from dagster._core.workspace.config_schema import process_workspace_config
+
+    text = rendered[case].one("ConfigMap", "-workspace")["data"]["workspace.yaml"]
+    result = process_workspace_config(yaml.safe_load(text))
+    assert result.success, [error.message for error in result.errors]
+
+
 def test_dagster_validation_catches_a_wrong_key(rendered, tmp_path):
     """The check above is real: Dagster refuses a bogus key in a storage or launcher block."""
     instance = rendered["medium"].dagster_yaml()
