@@ -135,7 +135,7 @@ def test_nothing_listening_fails_fast_naming_host_and_port():
         f"Connection refused by 127.0.0.1 port {port}: nothing listens"
     )
     assert "Check that dagster-webserver is running" in result.message
-    assert f"kubectl port-forward svc/<release>-dagster-webserver {port}:80" in result.message
+    assert f"port-forward svc/<release>-floe-dagster-webserver {port}:3000)" in result.message
     assert "connection.url in the plugin config" in result.message
     assert result.errors == [result.message]
 
@@ -258,9 +258,9 @@ def test_a_server_that_is_not_dagster(scripted, reply, reason):
         f"Dagster webserver: {reason}"
     )
     assert result.message.endswith(
-        "Check that the URL points at dagster-webserver (port 3000 by default, port 80 behind "
-        "the Helm chart's Service), not another service; set it in connection.url in the plugin "
-        "config."
+        "Check that the URL points at dagster-webserver (port 3000 by default, also behind the "
+        "floe-dagster chart's Service), not another service; set it in connection.url in the "
+        "plugin config."
     )
 
 

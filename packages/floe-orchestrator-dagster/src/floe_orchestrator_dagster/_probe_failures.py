@@ -121,16 +121,16 @@ def from_exception(target: Target, stage: str, exc: Exception, budget: float) ->
             "dns",
             f"Cannot resolve the host name {target.host!r} of {target.shown}: {dns.args[-1]}. "
             "Check the name for typos; inside Kubernetes use the webserver Service's name "
-            "(<release>-dagster-webserver.<namespace>), from a workstation port-forward it and "
-            f"use http://localhost:<port>. Set the right URL in {target.setting}.",
+            "(<release>-floe-dagster-webserver.<namespace>), from a workstation port-forward "
+            f"it and use http://localhost:3000. Set the right URL in {target.setting}.",
         )
     if _find(exc, ConnectionRefusedError) is not None:
         return Failure(
             "refused",
             f"Connection refused by {target.host} port {target.port}: nothing listens at "
             f"{target.shown}. Check that dagster-webserver is running and listening on that "
-            "port, or restart your port-forward (kubectl port-forward "
-            f"svc/<release>-dagster-webserver {target.port}:80); or set the right URL in "
+            "port, or restart your port-forward (kubectl -n <namespace> port-forward "
+            f"svc/<release>-floe-dagster-webserver {target.port}:3000); or set the right URL in "
             f"{target.setting}.",
         )
     if kind == "RemoteProtocolError":
@@ -217,6 +217,6 @@ def not_dagster(target: Target, reason: str) -> Failure:
     return Failure(
         "not_dagster",
         f"The server at {target.shown} answered, but it is not a Dagster webserver: {reason}. "
-        "Check that the URL points at dagster-webserver (port 3000 by default, port 80 "
-        f"behind the Helm chart's Service), not another service; set it in {target.setting}.",
+        "Check that the URL points at dagster-webserver (port 3000 by default, also behind the "
+        f"floe-dagster chart's Service), not another service; set it in {target.setting}.",
     )
