@@ -9,7 +9,6 @@ from uuid import UUID
 import pytest
 
 from floe_dagster_lineage import (
-    EVENT_TYPES,
     Dataset,
     LineageEmitter,
     LineageError,
@@ -18,6 +17,7 @@ from floe_dagster_lineage import (
     schema_facet,
     to_json,
 )
+from floe_dagster_lineage._events import EVENT_TYPES
 from floe_dagster_lineage.testing import InMemoryTransport
 
 PARENT = ("3f5e6c1a-6f2b-4c2d-9a59-0b8c3c1f6d11", "daily_customers", "floe")

@@ -9,9 +9,8 @@ import floe_dagster_lineage.testing
 
 
 def test_package_exports_exactly_its_public_names():
+    assert floe_dagster_lineage.__all__ == sorted(floe_dagster_lineage.__all__)
     assert set(floe_dagster_lineage.__all__) == {
-        "DEFAULT_PRODUCER",
-        "EVENT_TYPES",
         "ConsoleTransport",
         "Dataset",
         "DeliveryError",

@@ -22,8 +22,6 @@ from floe_dagster_lineage._errors import (
     TransportConfigError,
 )
 from floe_dagster_lineage._events import (
-    DEFAULT_PRODUCER,
-    EVENT_TYPES,
     build_run_event,
     event_type_name,
     to_json,
@@ -48,8 +46,6 @@ from floe_dagster_lineage._transports import (
 )
 
 __all__ = [
-    "DEFAULT_PRODUCER",
-    "EVENT_TYPES",
     "ConsoleTransport",
     "Dataset",
     "DeliveryError",
