@@ -201,3 +201,46 @@ def test_https_without_verification_builds_an_unverified_context():
         DeliveryError, match=r"cannot POST to https://127\.0\.0\.1:9/api/v1/lineage"
     ):
         transport.send(None, "{}")
+
+
+@pytest.fixture
+def dripping_url():
+    """A receiver that answers one byte every 0.1 s, forever (defeats per-read timeouts)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000
+            for byte in answer:
+                if stop.wait(0.1):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=2)
+    listener.close()
+
+
+def test_a_dripping_receiver_cannot_stretch_the_budget(dripping_url, caplog):
+    emitter = LineageEmitter({"type": "http", "url": dripping_url, "timeout": 0.5})
+    with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+        started = time.monotonic()
+        emitter.emit("START", "job")
+        elapsed = time.monotonic() - started
+    assert 0.4 < elapsed < 1.0, elapsed
+    (warning,) = caplog.records
+    assert "did not answer within 0.5 s" in warning.getMessage()

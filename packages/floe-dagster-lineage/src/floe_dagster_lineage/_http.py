@@ -5,12 +5,16 @@ hanging or failing receiver can hold a run for half a minute or more. Here each 
 attempt within a time budget (``timeout``, 5 s by default): connecting gets the whole budget, and
 sending and waiting for the answer get what remains of it. A failure raises ``DeliveryError`` with
 the reason; the bearer token is never part of a message, a repr or a log.
+
+The budget holds against a receiver that answers one byte at a time, too: every read of the
+answer gets only what remains of the budget, not a fresh timeout of its own.
 """
 
 from __future__ import annotations
 
 import gzip
 import http.client
+import io
 import os
 import ssl
 import time
@@ -181,10 +185,14 @@ class HttpTransport:
         if parts.query:
             path += "?" + parts.query
         try:
+            connection.connect()
+            connection.sock.settimeout(max(deadline - time.monotonic(), 0.001))
             connection.request("POST", path, body=body, headers=headers)
-            if connection.sock is not None:
-                connection.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            response = connection.getresponse()
+            response = http.client.HTTPResponse(
+                _DeadlineSocket(connection.sock, deadline),  # type: ignore[arg-type]  # duck-typed
+                method="POST",
+            )
+            response.begin()
             status, reason = response.status, response.reason
             detail = response.read(300).decode("utf-8", "replace").strip()
         except TimeoutError:
@@ -210,6 +218,36 @@ class HttpTransport:
 
     def close(self) -> None:
         """Nothing is kept open between events."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads a socket, each read limited to what remains until the deadline."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the time budget of the event is spent")
+        self._sock.settimeout(remaining)
+        received: int = self._sock.recv_into(buffer)
+        return received
+
+
+class _DeadlineSocket:
+    """What ``http.client.HTTPResponse`` needs of a socket: ``makefile``, deadline-bound."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str, *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
 
 
 def _token(config: Mapping[str, Any]) -> Secret | None:
