@@ -46,8 +46,12 @@ def test_configure_replaces_defaults(plugin: DagsterOrchestratorPlugin):
     assert plugin.config.connection.url == "http://d:3000"
 
 
-def test_health_check_opens_a_span(plugin: DagsterOrchestratorPlugin, spans):
+def test_health_check_reflects_the_probe_and_opens_a_span(plugin: DagsterOrchestratorPlugin, spans):
+    # nothing listens on port 1 of the loopback: the probe fails fast
+    plugin.configure(
+        DagsterPluginConfig.model_validate({"connection": {"url": "http://127.0.0.1:1"}})
+    )
     status = plugin.health_check()
-    assert status.state is HealthState.HEALTHY
-    assert plugin.version in status.message
-    assert spans.names() == ["floe.orchestrator.dagster.health_check"]
+    assert status.state is HealthState.UNHEALTHY
+    assert "127.0.0.1 port 1" in status.message
+    assert "floe.orchestrator.dagster.health_check" in spans.names()
