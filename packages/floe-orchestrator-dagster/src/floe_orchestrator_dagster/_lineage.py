@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -116,10 +117,19 @@ class LineageGateway:
         emitter.send(event)
         return UUID(event.run.runId)
 
-    def observers_for(self, artifacts: Mapping[str, Any]) -> list[Any]:
+    def observers_for(
+        self, artifacts: Mapping[str, Any], project_dir: str | Path | None = None
+    ) -> list[Any]:
         """``floe_dagster_core.AssetObserver`` objects that emit lineage for each asset run.
 
         Returns ``[]`` when lineage goes nowhere, so runs pay nothing for it.
+
+        Args:
+            artifacts: The CompiledArtifacts (a dict).
+            project_dir: The product's dbt project. When it has a ``profiles.yml``, dbt runs on
+                that file's outputs (as core does), so datasets are named after them, relative
+                DuckDB paths made absolute against the project; else after the artifacts'
+                ``dbt_profiles``.
 
         Examples:
             >>> LineageGateway(LineageSettings()).observers_for({})
@@ -128,7 +138,8 @@ class LineageGateway:
         self.bind(artifacts)
         if not self.emitter.enabled:
             return []
-        return [LineageObserver(self.emitter, _Naming(artifacts, self.settings))]
+        naming = _Naming(_profiles(artifacts, project_dir), self.settings, project_dir)
+        return [LineageObserver(self.emitter, naming)]
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -187,25 +198,50 @@ def _backend_transport_config(name: str, config: Mapping[str, Any] | None) -> di
     return transport
 
 
+def _profiles(artifacts: Mapping[str, Any], project_dir: str | Path | None) -> Mapping[str, Any]:
+    """The dbt profiles dbt runs with: the project's ``profiles.yml`` first, as core does."""
+    if project_dir is not None and (Path(project_dir) / "profiles.yml").is_file():
+        import yaml
+
+        loaded = yaml.safe_load((Path(project_dir) / "profiles.yml").read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            return {k: v for k, v in loaded.items() if isinstance(v, dict) and "outputs" in v}
+    profiles: Mapping[str, Any] = artifacts.get("dbt_profiles") or {}
+    return profiles
+
+
 class _Naming:
     """Datasets of floe models, after OpenLineage's naming conventions for their warehouse."""
 
-    def __init__(self, artifacts: Mapping[str, Any], settings: LineageSettings) -> None:
-        self._profiles = artifacts.get("dbt_profiles") or {}
+    def __init__(
+        self,
+        profiles: Mapping[str, Any],
+        settings: LineageSettings,
+        project_dir: str | Path | None = None,
+    ) -> None:
+        self._profiles = profiles
         self._settings = settings
+        self._project_dir = Path(project_dir).resolve() if project_dir is not None else None
         self._seen: dict[str, Any] = {}  # asset key -> its dataset, as the model named it
 
     def _output(self, compute: str) -> Mapping[str, Any]:
         for profile in self._profiles.values():
             outputs = (profile or {}).get("outputs") or {}
-            if compute in outputs:
-                return dict(outputs[compute])
             target = (profile or {}).get("target")
-            if target in outputs:
-                return dict(outputs[target])
-            if outputs:
-                return dict(next(iter(outputs.values())))
+            chosen = (
+                outputs.get(compute) or outputs.get(target) or next(iter(outputs.values()), None)
+            )
+            if chosen:
+                return self._absolute(dict(chosen))
         return {}
+
+    def _absolute(self, output: dict[str, Any]) -> dict[str, Any]:
+        """A relative DuckDB path made absolute against the project (where dbt runs)."""
+        path = output.get("path")
+        relative = bool(path) and path != ":memory:" and not Path(str(path)).is_absolute()
+        if output.get("type") == "duckdb" and relative and self._project_dir is not None:
+            output["path"] = str(self._project_dir / str(path))
+        return output
 
     def _place(self, compute: str) -> tuple[str, str | None, str | None]:
         from floe_dagster_lineage import database_for_profile, namespace_for_profile
