@@ -32,33 +32,53 @@ class ObserverDispatch:
         self._observers = tuple(observers)
         self._lookup = lookup  # dbt unique_id or model name -> the model's run info, or None
         self.errors: list[str] = []
+        self._started: set[str] = set()
+        self._finished: set[str] = set()
+        self._pending: dict[str, tuple[AssetRunInfo, str]] = {}
 
     def handle(self, raw_event: Mapping[str, Any]) -> None:
-        """Look at one raw dbt event; notify observers for model starts and finishes."""
+        """Look at one raw dbt event; notify observers of model starts and finishes.
+
+        dbt logs ``node_status: started`` when a node begins and a ``Log*Result`` event when it
+        ends; a failure's full message comes later, in ``RunResultError``, so ``failed`` waits
+        for it (or for the end of the stream).
+        """
         info = raw_event.get("info") or {}
         data = raw_event.get("data") or {}
+        name = str(info.get("name") or "")
         if info.get("level") == "error" and info.get("msg"):
             self.errors.append(str(info["msg"]))
-        name = info.get("name")
-        if name not in ("NodeStart", "NodeFinished"):
-            return
         node = data.get("node_info") or {}
-        if not self._observers:
+        uid = str(node.get("unique_id") or "")
+        if not uid or not self._observers:
             return
-        run_info = self._lookup(node.get("unique_id", "")) or self._lookup(
-            node.get("node_name", "")
-        )
-        if run_info is None:
-            return
-        if name == "NodeStart":
-            self._call("started", run_info)
-            return
-        status = str(node.get("node_status") or (data.get("run_result") or {}).get("status"))
-        if status.lower() in _FAILED:
-            message = str((data.get("run_result") or {}).get("message") or info.get("msg") or "")
+        status = str(node.get("node_status") or "").lower()
+        if status == "started" and uid not in self._started:
+            run_info = self._info(uid, node)
+            if run_info is not None:
+                self._started.add(uid)
+                self._call("started", run_info)
+        elif name.startswith("Log") and name.endswith("Result") and uid not in self._finished:
+            run_info = self._info(uid, node)
+            if run_info is None:
+                return
+            self._finished.add(uid)
+            if status in _FAILED:
+                self._pending[uid] = (run_info, str(info.get("msg") or "dbt reported an error"))
+            elif status in ("success", "pass"):
+                self._call("succeeded", run_info)
+        elif name == "RunResultError" and uid in self._pending:
+            run_info, _ = self._pending.pop(uid)
+            self._call("failed", run_info, str(data.get("msg") or info.get("msg") or ""))
+
+    def finish(self) -> None:
+        """Report the failures whose detailed message never came."""
+        for run_info, message in self._pending.values():
             self._call("failed", run_info, message)
-        elif status.lower() == "success" or status.lower() == "pass":
-            self._call("succeeded", run_info)
+        self._pending.clear()
+
+    def _info(self, uid: str, node: Mapping[str, Any]) -> AssetRunInfo | None:
+        return self._lookup(uid) or self._lookup(str(node.get("node_name") or ""))
 
     def _call(self, method: str, *args: Any) -> None:
         for observer in self._observers:
@@ -82,6 +102,7 @@ def watch(invocation: Any, dispatch: ObserverDispatch) -> None:
         for event in original():
             dispatch.handle(event.raw_event)
             yield event
+        dispatch.finish()
 
     # dagster-dbt 0.26-0.29 all read raw events through this method, on the instance.
     invocation.stream_raw_events = stream_raw_events
@@ -119,8 +140,8 @@ class ModelFacts:
             asset_key=self.asset_key,
             model=self.model,
             upstream=self.upstream,
-            run_id=context.run_id,
-            job_name=context.job_name or "",
+            run_id=context.run.run_id,
+            job_name=context.run.job_name or "",
             compute=self.compute,
             metadata=dict(self.metadata),
         )

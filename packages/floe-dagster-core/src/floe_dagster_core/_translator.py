@@ -93,8 +93,16 @@ class FloeDbtTranslator(DagsterDbtTranslator):
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> Any:
         """dagster-dbt's spec with kinds ``dbt`` and the node's compute target."""
+        # dagster-dbt calls this again for every downstream of a node: remember each answer.
+        memo = self.__dict__.setdefault("_floe_specs", {})
+        found = memo.get((id(manifest), unique_id))
+        if found is not None:
+            return found
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = manifest["nodes"].get(unique_id) or manifest["sources"][unique_id]
         if props["resource_type"] in ("model", "seed", "snapshot"):
-            spec = spec.replace_attributes(kinds=_specs.kinds(self.compute(props)))
+            wanted = _specs.kinds(self.compute(props))
+            if set(spec.kinds) != wanted:
+                spec = spec.replace_attributes(kinds=wanted)
+        memo[(id(manifest), unique_id)] = spec
         return spec

@@ -1,0 +1,79 @@
+"""Fixtures of floe-dagster-core's definition tests: the shop product and its runs on DuckDB.
+
+``shop/`` is a real dbt project (dbt-duckdb) with ``compiled_artifacts.json`` written by floe-core's
+compiler (``data/shop/compile.sh``). Tests never write into it: each session copies it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from floe_dagster_core import AssetRunInfo
+
+SHOP = Path(__file__).parent / "data" / "shop"
+
+
+@dataclass
+class RecordingObserver:
+    """An AssetObserver that writes down every call."""
+
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+    infos: list[AssetRunInfo] = field(default_factory=list)
+
+    def started(self, info: AssetRunInfo) -> None:
+        self.calls.append(("started", info.model, ""))
+        self.infos.append(info)
+
+    def succeeded(self, info: AssetRunInfo) -> None:
+        self.calls.append(("succeeded", info.model, ""))
+
+    def failed(self, info: AssetRunInfo, error: str) -> None:
+        self.calls.append(("failed", info.model, error))
+
+
+@pytest.fixture
+def recording_observer() -> RecordingObserver:
+    return RecordingObserver()
+
+
+@pytest.fixture(scope="session")
+def shop_artifacts() -> dict[str, Any]:
+    """The shop product's compiled artifacts, as floe-core wrote them."""
+    loaded: dict[str, Any] = json.loads((SHOP / "compiled_artifacts.json").read_text())
+    return loaded
+
+
+def copy_shop(base: Path, *, heavy_override: bool = False) -> Path:
+    """A fresh copy of the shop project (no target/, no databases) with its artifacts file.
+
+    With ``heavy_override``, ``dim_calendar`` runs on compute target ``duckdb_heavy``, the second
+    DuckDB target of the project's profiles.yml (floe-core approves compute *plugins*, and both
+    targets are DuckDB, so the override is applied here rather than by the compiler).
+    """
+    project = base / "shop"
+    shutil.copytree(SHOP, project, ignore=shutil.ignore_patterns("target", "*.duckdb", "logs"))
+    if heavy_override:
+        path = project / "compiled_artifacts.json"
+        artifacts = json.loads(path.read_text())
+        for model in artifacts["transforms"]["models"]:
+            if model["name"] == "dim_calendar":
+                model["compute"] = "duckdb_heavy"
+        path.write_text(json.dumps(artifacts, indent=2))
+    return project
+
+
+@pytest.fixture(scope="session")
+def shop_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A parsed copy of the shop project (``target/manifest.json`` present), heavy override on."""
+    project = copy_shop(tmp_path_factory.mktemp("shop"), heavy_override=True)
+    from floe_dagster_core._dbt_project import load_manifest, resolve_profiles
+
+    load_manifest(resolve_profiles(project, None))
+    return project

@@ -1,0 +1,176 @@
+"""Real execution on DuckDB: every asset of the shop product, routing, failures, observers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from floe_dagster_core import create_definitions
+
+from .conftest import RecordingObserver, copy_shop
+
+pytestmark = [
+    pytest.mark.slow,
+    # dagster-dbt 0.28 reads AssetExecutionContext.op itself (its own deprecation, not ours).
+    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
+]
+
+MODELS = {"stg_customers", "stg_orders", "fct_orders", "dim_calendar"}
+
+
+def tables(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        names = [
+            row[0] for row in con.sql("select table_name from information_schema.tables").fetchall()
+        ]
+        return {name: con.sql(f'select count(*) from "{name}"').fetchall()[0][0] for name in names}
+
+
+@pytest.fixture(scope="module")
+def shop_run(shop_project):
+    observer = RecordingObserver()
+    defs = create_definitions(shop_project / "compiled_artifacts.json", observers=[observer])
+    job = defs.resolve_job_def("shop_analytics_job")
+    result = job.execute_in_process()
+    return shop_project, result, observer
+
+
+def test_every_asset_materializes_with_rows(shop_run):
+    project, result, _ = shop_run
+    assert result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == MODELS | {"raw_customers", "raw_orders"}
+    warehouse = tables(project / "warehouse.duckdb")
+    assert warehouse["stg_customers"] == 3
+    assert warehouse["stg_orders"] == 4
+    assert warehouse["fct_orders"] == 4
+
+
+def test_a_compute_override_runs_on_its_own_target(shop_run):
+    project, _, _ = shop_run
+    assert "dim_calendar" not in tables(project / "warehouse.duckdb")
+    heavy = tables(project / "heavy.duckdb")
+    assert heavy == {"dim_calendar": 365}
+
+
+def test_dbt_tests_are_asset_checks(shop_run):
+    _, result, _ = shop_run
+    evaluations = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    names = {(ev.asset_key.to_user_string(), ev.check_name) for ev in evaluations}
+    assert ("fct_orders", "unique_fct_orders_order_id") in names
+    assert ("stg_customers", "not_null_stg_customers_customer_id") in names
+    assert all(ev.passed for ev in evaluations)
+
+
+def test_observers_hear_each_model_start_and_succeed_in_dbt_order(shop_run):
+    _, result, observer = shop_run
+    started = [model for call, model, _ in observer.calls if call == "started"]
+    succeeded = [model for call, model, _ in observer.calls if call == "succeeded"]
+    assert set(started) == set(succeeded) == MODELS
+    assert started.index("stg_orders") < started.index("fct_orders")
+    for model in MODELS:
+        calls = [c for c, m, _ in observer.calls if m == model]
+        assert calls == ["started", "succeeded"]
+    fct = next(i for i in observer.infos if i.model == "fct_orders")
+    assert fct.asset_key == "fct_orders"
+    assert set(fct.upstream) == {"stg_customers", "stg_orders"}
+    assert fct.compute == "duckdb"
+    assert fct.run_id == result.run_id
+    assert fct.job_name == "shop_analytics_job"
+    assert fct.metadata["quality_tier"] == "gold"
+    heavy = next(i for i in observer.infos if i.model == "dim_calendar")
+    assert heavy.compute == "duckdb_heavy"
+
+
+class Raising:
+    def started(self, info):
+        raise RuntimeError("observer down")
+
+    succeeded = started
+
+    def failed(self, info, error):
+        raise RuntimeError("observer down")
+
+
+@pytest.fixture(scope="module")
+def broken_project(tmp_path_factory, shop_project):
+    """The shop with dim_calendar (on duckdb_heavy) broken; the parsed manifest is reused."""
+    project = copy_shop(tmp_path_factory.mktemp("broken"), heavy_override=True)
+    (project / "target").mkdir()
+    shutil.copy(shop_project / "target" / "manifest.json", project / "target" / "manifest.json")
+    (project / "models" / "marts" / "dim_calendar.sql").write_text("select * from no_such_table\n")
+    return project
+
+
+@pytest.fixture(scope="module")
+def broken_run(broken_project):
+    observer = RecordingObserver()
+    defs = create_definitions(
+        broken_project / "compiled_artifacts.json", observers=[Raising(), observer]
+    )
+    result = dg.materialize(
+        [defs.resolve_assets_def("dim_calendar")],
+        raise_on_error=False,
+    )
+    return result, observer
+
+
+def test_a_failing_model_fails_its_asset_with_dbts_message(broken_run):
+    result, _ = broken_run
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert (
+        "dbt build of the duckdb_heavy models failed on compute target 'duckdb_heavy'"
+        in failure.description
+    )
+    assert "Table with name no_such_table does not exist" in failure.description
+    assert result.get_asset_materialization_events() == []
+
+
+def test_observers_hear_the_failure_despite_a_raising_observer(broken_run):
+    _, observer = broken_run
+    assert [(c, m) for c, m, _ in observer.calls] == [
+        ("started", "dim_calendar"),
+        ("failed", "dim_calendar"),
+    ]
+    assert "Table with name no_such_table does not exist" in observer.calls[1][2]
+
+
+def test_per_transform_path_runs_the_model_on_its_compute_target(shop_project, tmp_path):
+    project = copy_shop(tmp_path, heavy_override=True)
+    observer = RecordingObserver()
+    defs = create_definitions(
+        project / "compiled_artifacts.json", assets="per_transform", observers=[observer]
+    )
+    result = dg.materialize([defs.resolve_assets_def("dim_calendar")])
+    assert result.success
+    assert tables(project / "heavy.duckdb") == {"dim_calendar": 365}
+    assert not (project / "warehouse.duckdb").exists()
+    assert [(c, m) for c, m, _ in observer.calls] == [
+        ("started", "dim_calendar"),
+        ("succeeded", "dim_calendar"),
+    ]
+    assert observer.infos[0].compute == "duckdb_heavy"
+
+
+def test_per_transform_failure_carries_dbts_message(broken_project):
+    defs = create_definitions(broken_project / "compiled_artifacts.json", assets="per_transform")
+    result = dg.materialize(
+        [defs.resolve_assets_def("dim_calendar")],
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert (
+        "dbt build of model 'dim_calendar' failed on compute target 'duckdb_heavy'"
+        in failure.description
+    )
+    assert "Table with name no_such_table does not exist" in failure.description
