@@ -169,7 +169,9 @@ def test_an_unreachable_receiver_leaves_the_sensor_green_with_one_warning_per_ev
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         skip = _evaluate(_project(transport), "openlineage_on_failure", instance, result)
     assert "emitted 10 OpenLineage events" in skip.skip_message
-    assert transport.attempts == 10
+    assert (
+        transport.attempts == 3
+    )  # then delivery pauses: the tick does not wait on a dead receiver
     assert len(caplog.records) == 10
 
 

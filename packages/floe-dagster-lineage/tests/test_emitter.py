@@ -91,3 +91,53 @@ def test_file_transport_time_per_event_and_idle_cost(tmp_path):
     )
     assert median < 0.05
     assert idle_cpu < 0.05
+
+
+def test_a_receiver_that_keeps_failing_pauses_delivery_but_every_event_still_warns(caplog):
+    transport = FailingTransport("receiver down", delay=0.05)
+    emitter = LineageEmitter(transport, pause_after=3, pause_for=60)
+    with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+        started = time.monotonic()
+        for _ in range(20):
+            emitter.emit("START", "job")
+        elapsed = time.monotonic() - started
+    assert transport.attempts == 3  # then paused: the other 17 cost nothing
+    assert elapsed < 0.05 * 3 + 0.5
+    assert len(caplog.records) == 20
+    assert emitter.failures == 20
+    paused = caplog.records[3].getMessage()
+    assert "delivery is paused for 60 s more after 3 failures in a row (last: receiver down)" in (
+        paused
+    )
+
+
+def test_delivery_resumes_after_the_pause_and_success_resets_it(caplog):
+    class Flaky(InMemoryTransport):
+        def __init__(self) -> None:
+            super().__init__()
+            self.down = True
+
+        def send(self, event, payload):
+            if self.down:
+                raise OSError("down")
+            super().send(event, payload)
+
+    transport = Flaky()
+    emitter = LineageEmitter(transport, pause_after=2, pause_for=0.2)
+    with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+        emitter.emit("START", "job")
+        emitter.emit("START", "job")  # pauses
+        assert emitter.emit("START", "job")  # dropped while paused (returns the run id)
+        time.sleep(0.25)
+        transport.down = False
+        emitter.emit("COMPLETE", "job")  # tried again: delivered, pause reset
+    assert [e["eventType"] for e in transport.events] == ["COMPLETE"]
+    assert (emitter.delivered, emitter.failures) == (1, 3)
+
+
+def test_pausing_can_be_switched_off():
+    transport = FailingTransport()
+    emitter = LineageEmitter(transport, pause_after=0)
+    for _ in range(5):
+        emitter.emit("START", "job")
+    assert transport.attempts == 5

@@ -29,12 +29,20 @@ class LineageEmitter:
     as one warning (with the reason, never a secret) and counted in ``failures``. Nothing runs
     between events, so an idle emitter costs no CPU.
 
+    A receiver that is down would cost every event its whole time budget, so after
+    ``pause_after`` failures in a row delivery pauses for ``pause_for`` seconds: events in that
+    window are dropped at once (each still logged as one warning), then the next event tries
+    again. A run's lineage therefore costs at most about ``pause_after`` times the transport's
+    budget per ``pause_for`` seconds, however many assets it has.
+
     Args:
         transport: A transport object, a transport config mapping (see
             ``transport_from_config``) or None for noop.
         namespace: The default job namespace.
         producer: The producer URI written into events and completed facets.
         job_type: Default arguments of the ``jobType`` facet.
+        pause_after: Consecutive delivery failures that pause delivery (0: never pause).
+        pause_for: Seconds delivery stays paused.
 
     Examples:
         >>> from floe_dagster_lineage.testing import InMemoryTransport
@@ -52,6 +60,8 @@ class LineageEmitter:
         namespace: str = "default",
         producer: str = DEFAULT_PRODUCER,
         job_type: Mapping[str, str] | None = None,
+        pause_after: int = 3,
+        pause_for: float = 60.0,
     ) -> None:
         if transport is None or isinstance(transport, Mapping):
             transport = transport_from_config(transport)
@@ -61,6 +71,11 @@ class LineageEmitter:
         self.job_type = dict(job_type or {})
         self.delivered = 0
         self.failures = 0
+        self.pause_after = pause_after
+        self.pause_for = pause_for
+        self._consecutive = 0
+        self._paused_until = 0.0
+        self._last_error = ""
         self._lock = threading.Lock()
 
     @property
@@ -141,29 +156,49 @@ class LineageEmitter:
         if not self.enabled:
             return True
         started = time.monotonic()
+        with self._lock:
+            remaining = self._paused_until - started
+            last = self._last_error
+        if remaining > 0:
+            reason = (
+                f"delivery is paused for {remaining:.0f} s more after {self._consecutive} "
+                f"failures in a row (last: {last})"
+            )
+            self._warn(event, reason, 0.0)
+            return False
         try:
             self.transport.send(event, to_json(event))
         except Exception as error:  # noqa: BLE001 - lineage must never fail the run
             with self._lock:
-                self.failures += 1
-                count = self.failures
-            logger.warning(
-                "OpenLineage %s event of job %s/%s (run %s) was not delivered by the %s "
-                "transport after %.2f s: %s. The run goes on; this event is dropped "
-                "(%d undelivered so far).",
-                event_type_name(event.eventType),
-                event.job.namespace,
-                event.job.name,
-                event.run.runId,
-                self.transport.name,
-                time.monotonic() - started,
-                error,
-                count,
-            )
+                self._consecutive += 1
+                self._last_error = str(error)
+                if self.pause_after and self._consecutive >= self.pause_after:
+                    self._paused_until = time.monotonic() + self.pause_for
+            self._warn(event, str(error), time.monotonic() - started)
             return False
         with self._lock:
             self.delivered += 1
+            self._consecutive = 0
+            self._paused_until = 0.0
         return True
+
+    def _warn(self, event: Any, reason: str, elapsed: float) -> None:
+        with self._lock:
+            self.failures += 1
+            count = self.failures
+        logger.warning(
+            "OpenLineage %s event of job %s/%s (run %s) was not delivered by the %s "
+            "transport after %.2f s: %s. The run goes on; this event is dropped "
+            "(%d undelivered so far).",
+            event_type_name(event.eventType),
+            event.job.namespace,
+            event.job.name,
+            event.run.runId,
+            self.transport.name,
+            elapsed,
+            reason,
+            count,
+        )
 
     def start(self, job_name: str, **kwargs: Any) -> UUID:
         """Emit START (see ``emit``)."""
