@@ -322,3 +322,25 @@ def test_emit_lineage_event_payload_is_what_was_received(receiver):
     (request,) = receiver.requests
     assert json.loads(request.body)["eventType"] == "RUNNING"
     assert request.headers["content-type"] == "application/json"
+
+
+def test_the_specs_dataset_with_facets_is_accepted(receiver, validator):
+    from floe_dagster_lineage import Dataset
+
+    plugin = _plugin(backend="marquez", backend_config={"url": receiver.base_url})
+    plugin.emit_lineage_event(
+        "COMPLETE",
+        "dbt_run_customers",
+        outputs=[
+            Dataset(
+                "duckdb:///data/warehouse.duckdb",
+                "warehouse.staging.stg_customers",
+                {"schema": {"fields": [{"name": "id", "type": "INTEGER"}]}},
+            )
+        ],
+        job_facets={"sql": {"query": "select id from raw.customers"}},
+    )
+    (event,) = receiver.events
+    validator.assert_valid(event)
+    assert event["outputs"][0]["facets"]["schema"]["fields"] == [{"name": "id", "type": "INTEGER"}]
+    assert event["job"]["facets"]["sql"]["query"] == "select id from raw.customers"
