@@ -92,8 +92,10 @@ def check(manifest: str) -> None:
 def _register_commands() -> None:
     """Commands that live in their own modules, one per capability."""
     from floe_orchestrator_dagster._cli_connection import validate_connection
+    from floe_orchestrator_dagster._cli_demo import demo
     from floe_orchestrator_dagster._cli_helm import helm_values
 
+    main.add_command(demo)
     main.add_command(helm_values)
     main.add_command(validate_connection)
 

@@ -1,0 +1,84 @@
+"""`floe-dagster demo`: the whole flow from the shipped product, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from floe_orchestrator_dagster._cli import main
+
+MODELS = {
+    "stg_customers": "duckdb",
+    "stg_orders": "duckdb",
+    "stg_payments": "duckdb",
+    "int_order_payments": "duckdb",
+    "int_customer_orders": "duckdb",
+    "dim_customers": "duckdb",
+    "fct_orders": "duckdb",
+    "customer_revenue_by_month": "duckdb_analytics",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    folder = tmp_path_factory.mktemp("demo") / "work"
+    script = Path(sys.executable).with_name("floe-dagster")
+    done = subprocess.run(
+        [str(script), "demo", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return done, folder
+
+
+@pytest.mark.slow
+def test_demo_succeeds_and_prints_the_summary(demo_run):
+    done, folder = demo_run
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "Product jaffle-shop: 8 assets materialized" in out
+    for model, compute in MODELS.items():
+        row = re.search(rf"^  {model}\s+(\S+)\s+(\d+)$", out, re.MULTILINE)
+        assert row, f"no summary row for {model}:\n{out}"
+        assert row.group(1) == compute
+        assert int(row.group(2)) > 0
+    assert "Schedule jaffle_shop_job_schedule: '0 8 * * *' in America/New_York" in out
+    ticks = re.findall(
+        r"^  \d{4}-\d\d-\d\d 08:00 E[SD]T\s+= \d{4}-\d\d-\d\d 1[23]:00 UTC$", out, re.M
+    )
+    assert len(ticks) == 3
+    assert "Lineage events: 8 COMPLETE, 8 START" in out
+    assert f"dagster dev -f {folder.resolve() / 'definitions.py'}" in out
+    assert "Running with dbt" not in out  # dbt's own chatter goes to the log files
+
+
+@pytest.mark.slow
+def test_demo_leaves_a_compiled_product_with_lineage(demo_run):
+    _, folder = demo_run
+    artifacts = json.loads((folder / "compiled_artifacts.json").read_text())
+    assert artifacts["metadata"]["product_name"] == "jaffle-shop"
+    assert (folder / "definitions.py").read_text().count("PRODUCT_NAME = 'jaffle-shop'") == 1
+    events = [
+        json.loads(line) for line in (folder / "lineage" / "events.jsonl").read_text().splitlines()
+    ]
+    outputs = {e["outputs"][0]["name"] for e in events if e["eventType"] == "COMPLETE"}
+    assert "analytics.main_marts.customer_revenue_by_month" in outputs
+    assert "jaffle_shop.main_marts.fct_orders" in outputs
+
+
+def test_demo_refuses_a_folder_it_did_not_create(tmp_path: Path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["demo", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "is not a floe-dagster demo folder; pass another --dir" in result.output
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
