@@ -12,6 +12,7 @@ matrix is reproducible and a stale lock fails loudly. Sessions:
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -19,9 +20,15 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests", "wheels"]
 
 DAGSTER = ["1.10", "1.11", "1.12", "1.13"]
+PACKAGES = [
+    "floe-dagster-core",
+    "floe-dagster-lineage",
+    "floe-dagster-deploy",
+    "floe-orchestrator-dagster",
+]
 ROOT = Path(__file__).parent
 
 
@@ -88,6 +95,9 @@ def wheels(session: nox.Session) -> None:
     """
     tmp = Path(session.create_tmp()).resolve()
     dist = tmp / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    # our wheels keep version 0.1.0 between builds: never take them from uv's cache
+    fresh = [f"--refresh-package={name}" for name in PACKAGES]
     session.run("uv", "build", "--all-packages", "--wheel", "-o", str(dist), "--quiet")
     constraints = tmp / "constraints.txt"
     session.run(
@@ -101,7 +111,7 @@ def wheels(session: nox.Session) -> None:
     full = tmp / "venv-facade"
     session.run("uv", "venv", "--quiet", "--clear", str(full))
     session.run(
-        "uv", "pip", "install", "--quiet", "--python", str(full / "bin" / "python"),
+        "uv", "pip", "install", "--quiet", "--python", str(full / "bin" / "python"), *fresh,
         "--find-links", str(dist), "-c", str(constraints), f"{facade}[demo]",
     )  # fmt: skip
     out = session.run(str(full / "bin" / "floe-dagster"), "plugins", "--json", silent=True)
@@ -112,7 +122,7 @@ def wheels(session: nox.Session) -> None:
     alone = tmp / "venv-lineage"
     session.run("uv", "venv", "--quiet", "--clear", str(alone))
     session.run(
-        "uv", "pip", "install", "--quiet", "--python", str(alone / "bin" / "python"),
+        "uv", "pip", "install", "--quiet", "--python", str(alone / "bin" / "python"), *fresh,
         "-c", str(constraints), str(lineage),
     )  # fmt: skip
     session.run(
