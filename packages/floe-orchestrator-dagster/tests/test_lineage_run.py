@@ -1,9 +1,10 @@
 """Materializing a real product emits lineage per asset: START then COMPLETE, or FAIL (US6, FR-016).
 
 The shop product of floe-dagster-core's tests (a real dbt-duckdb project compiled by floe) with
-one model deliberately broken, built by core's ``create_definitions`` with the facade's lineage
-observers, run in-process; the events go through the real floe-lineage-marquez backend to a local
-receiver and are checked against the official OpenLineage schemas.
+one model deliberately broken and Marquez as its lineage backend, built by the plugin's
+``create_definitions`` (which wires the lineage observers in), run in-process; the events go
+through the real floe-lineage-marquez backend to a local receiver and are checked against the
+official OpenLineage schemas.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from floe_dagster_core import create_definitions
 from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
-from floe_orchestrator_dagster._lineage import LineageGateway
-from floe_orchestrator_dagster._lineage_settings import LineageSettings
+from floe_orchestrator_dagster import DagsterOrchestratorPlugin
 
 pytestmark = [
     pytest.mark.slow,
@@ -49,9 +48,7 @@ def broken_product_run(tmp_path_factory):
             "config": {"url": marquez.base_url, "environment": "test"},
         }
         path.write_text(json.dumps(artifacts))
-        gateway = LineageGateway(LineageSettings())
-        observers = gateway.observers_for(artifacts, project_dir=project)
-        defs = create_definitions(path, observers=observers)
+        defs = DagsterOrchestratorPlugin().create_definitions(str(path))
         result = defs.resolve_job_def("shop_analytics_job").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
         )
