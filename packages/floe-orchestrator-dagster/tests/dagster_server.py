@@ -42,7 +42,15 @@ def ping() -> int:
 
 defs = dg.Definitions(assets=[ping])
 """
-_INSTANCE_YAML = "telemetry:\n  enabled: false\n"
+# Runs launched through the API start at once (the default coordinator queues them for a daemon
+# that tests do not run).
+_INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: DefaultRunCoordinator
+"""
 
 
 @dataclass(frozen=True)
@@ -119,14 +127,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_webserver(
-    workdir: Path, startup_timeout: float = STARTUP_TIMEOUT_SECONDS
+    workdir: Path,
+    startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+    code_file: Path | None = None,
 ) -> Iterator[DagsterWebserver]:
-    """Start ``dagster-webserver`` on a free loopback port and stop it when the block ends."""
+    """Start ``dagster-webserver`` on a free loopback port and stop it when the block ends.
+
+    ``code_file`` is the code location to serve (``--python-file``); by default a tiny one with
+    a single asset is written to ``workdir``.
+    """
     home = workdir / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(_INSTANCE_YAML)
-    code = workdir / "definitions.py"
-    code.write_text(_CODE_LOCATION)
+    if code_file is None:
+        code = workdir / "definitions.py"
+        code.write_text(_CODE_LOCATION)
+    else:
+        code = code_file
     log = workdir / "webserver.log"
     port = free_port()
     command = [
