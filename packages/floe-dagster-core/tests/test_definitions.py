@@ -7,8 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from floe_dagster_core import ScheduleSpec, all_assets_job_name, create_definitions
-from floe_dagster_core._dbt_assets import selections
 from floe_dagster_core.testing import generated_product
+
+# sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
+# third-party noise, filtered here because dagster-dbt is first imported inside these tests.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
+]
 
 
 def artifacts(*models, product="shop-analytics"):
@@ -78,7 +83,8 @@ def test_sources_become_source_assets_and_the_job_materializes_the_rest():
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey("raw_customers")).is_external
     job = defs.resolve_job_def("shop_analytics_job")
-    assert {k.to_user_string() for k in job.asset_layer.selected_asset_keys} == {"stg_customers"}
+    # The job runs the one transform's op; the source is not materialized.
+    assert [node.name for node in job.nodes] == ["stg_customers"]
 
 
 def test_job_name_is_the_sanitised_product_name():
@@ -181,6 +187,8 @@ def test_ten_thousand_models_select_compactly():
         n["name"]: n for n in product.manifest["nodes"].values() if n["resource_type"] == "model"
     }
     compute_of = {m["name"]: m["compute"] for m in product.artifacts["transforms"]["models"]}
+    from floe_dagster_core._dbt_assets import selections
+
     chosen = {s.compute: s for s in selections(nodes, compute_of, "duckdb")}
     assert chosen["duckdb"].cli_args() == [
         "--select",
@@ -206,6 +214,8 @@ def test_a_single_compute_target_selects_the_whole_project():
     nodes = {
         n["name"]: n for n in product.manifest["nodes"].values() if n["resource_type"] == "model"
     }
+    from floe_dagster_core._dbt_assets import selections
+
     (only,) = selections(nodes, {}, "duckdb")
     assert only.cli_args() == ["--select", "fqn:*"]
     assert len(only.models) == 10_000

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
@@ -69,11 +71,20 @@ def dbt_resource(facts: DbtProjectFacts, target: str | None) -> Any:
     from dagster_dbt import DbtCliResource
 
     return DbtCliResource(
+        dbt_executable=dbt_executable(),
         project_dir=str(facts.project_dir),
         profiles_dir=str(facts.profiles_dir) if facts.profiles_dir else None,
         profile=facts.profile,
         target=target,
     )
+
+
+def dbt_executable() -> str:
+    """``dbt`` on PATH, else the one installed beside this Python (an unactivated venv)."""
+    if shutil.which("dbt"):
+        return "dbt"
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.is_file() else "dbt"
 
 
 def load_manifest(facts: DbtProjectFacts) -> dict[str, Any]:

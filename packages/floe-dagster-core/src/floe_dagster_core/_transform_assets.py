@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dagster as dg
-from dagster import AssetExecutionContext, MaterializeResult
+from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
 from floe_dagster_core._artifacts import TransformModel, validate_transforms
@@ -106,7 +106,8 @@ def _transform_asset(
         description=f"dbt model {transform.name} on compute target {compute}.",
         required_resource_keys={resource_key},
     )
-    def _materialize(context: AssetExecutionContext) -> MaterializeResult[Any]:
+    def _materialize(context: AssetExecutionContext) -> Any:  # MaterializeResult; Dagster 1.10's
+        # type check refuses the generic MaterializeResult[Any] as a return annotation.
         dbt = getattr(context.resources, resource_key)
         dispatch = ObserverDispatch(observers, lookup_for(context, {transform.name: facts}))
         invocation = dbt.cli(["build", "--select", transform.name], raise_on_error=False)
