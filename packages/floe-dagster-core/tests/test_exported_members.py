@@ -1,0 +1,53 @@
+"""The public surface of floe_dagster_core: sorted, complete, and cheap to import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import floe_dagster_core
+
+EXPECTED = [
+    "AssetObserver",
+    "AssetRunInfo",
+    "CompiledArtifacts",
+    "FloeDbtTranslator",
+    "ScheduleSpec",
+    "TransformGraph",
+    "TransformModel",
+    "__version__",
+    "all_assets_job_name",
+    "build_schedule_definition",
+    "create_assets_from_transforms",
+    "create_definitions",
+    "load_artifacts",
+    "validate_cron",
+    "validate_timezone",
+    "validate_transforms",
+]
+
+
+def test_all_is_sorted_and_locked():
+    assert floe_dagster_core.__all__ == EXPECTED
+
+
+def test_every_name_resolves():
+    for name in floe_dagster_core.__all__:
+        assert getattr(floe_dagster_core, name) is not None
+
+
+def test_unknown_names_raise_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        floe_dagster_core.nope  # noqa: B018
+
+
+def test_importing_the_package_does_not_import_dagster_dbt():
+    probe = (
+        "import json, sys, floe_dagster_core; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'dagster_dbt')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
