@@ -189,14 +189,25 @@ def test_dagster_api_grpc_serves_it(product: Path, tmp_path: Path):
     """`dagster api grpc -f definitions.py` serves the location and answers its health check."""
     dagster = Path(sys.executable).with_name("dagster")
     port = dagster_server.free_port()
-    log = (tmp_path / "grpc.log").open("wb")
-    server = subprocess.Popen(
-        [str(dagster), "api", "grpc", "-f", "definitions.py", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=product,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = tmp_path / "grpc.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [
+                str(dagster),
+                "api",
+                "grpc",
+                "-f",
+                "definitions.py",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            cwd=product,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         healthy = False
@@ -210,11 +221,9 @@ def test_dagster_api_grpc_serves_it(product: Path, tmp_path: Path):
             healthy = check.returncode == 0
             if not healthy:
                 time.sleep(1)
-        assert healthy, (tmp_path / "grpc.log").read_text()[-2000:]
+        assert healthy, log.read_text()[-2000:]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        dagster_server.stop_process_group(server)
 
 
 def test_generated_definitions_file_is_the_plugins(product: Path):

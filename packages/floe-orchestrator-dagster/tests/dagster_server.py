@@ -111,7 +111,7 @@ def _wait_until_ready(server: DagsterWebserver, timeout: float) -> None:
     )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     """Stop the webserver and everything it started (its code server), by process group."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)  # the webserver and its code server, gracefully
@@ -172,4 +172,4 @@ def running_webserver(
         _wait_until_ready(server, startup_timeout)
         yield server
     finally:
-        _stop(process)
+        stop_process_group(process)
