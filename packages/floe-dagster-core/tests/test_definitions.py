@@ -209,6 +209,40 @@ def test_ten_thousand_models_select_compactly():
             assert sum(len(a) for a in args) < 200
 
 
+def test_ten_thousand_models_split_in_two_targets_never_make_a_long_argument():
+    half = {f"model_{i:05d}": "duckdb_heavy" for i in range(0, 10_000, 2)}
+    product = generated_product(10_000, overrides=half)
+    nodes = {
+        n["name"]: n for n in product.manifest["nodes"].values() if n["resource_type"] == "model"
+    }
+    from floe_dagster_core._dbt_assets import selections
+
+    chosen = {s.compute: s for s in selections(nodes, half, "duckdb")}
+    default, heavy = chosen["duckdb"].cli_args(), chosen["duckdb_heavy"].cli_args()
+    assert default[:3] == ["--select", "fqn:*", "--exclude"]
+    assert len(default) == 3 + 5_000
+    assert heavy[0] == "--select"
+    assert len(heavy) == 1 + 5_000
+    # Linux refuses one argument over 128 KiB and a command line over ~2 MiB.
+    for args in (default, heavy):
+        assert max(len(a) for a in args) < 100
+        assert sum(len(a) + 1 for a in args) < 256 * 1024
+    defs = create_definitions(product.artifacts, manifest=product.manifest)
+    assert len(keys(defs)) == 10_001
+    graph = defs.resolve_asset_graph()
+    heavy_node, default_node = (
+        graph.get(dg.AssetKey("model_00000")),
+        graph.get(dg.AssetKey("model_00001")),
+    )
+    assert heavy_node.metadata["floe/compute"] == "duckdb_heavy"
+    assert default_node.metadata["floe/compute"] == "duckdb"
+    # The marker tags used to choose each target's assets stay out of the assets' tags.
+    assert not any(t.startswith("floe_compute__") for t in heavy_node.tags)
+    ops = {a.op.name: a for a in defs.assets if isinstance(a, dg.AssetsDefinition)}
+    assert dg.AssetKey("model_00000") in ops["dbt_duckdb_heavy"].keys
+    assert dg.AssetKey("model_00001") in ops["dbt_duckdb"].keys
+
+
 def test_a_single_compute_target_selects_the_whole_project():
     product = generated_product(10_000)
     nodes = {

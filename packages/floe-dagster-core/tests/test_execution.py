@@ -35,8 +35,15 @@ def tables(database: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def shop_run(shop_project):
+    """The whole shop on both targets, with every selection passed one argument per model."""
+    from floe_dagster_core import _dbt_assets
+
     observer = RecordingObserver()
-    defs = create_definitions(shop_project / "compiled_artifacts.json", observers=[observer])
+    limit, _dbt_assets.LIST_LIMIT = _dbt_assets.LIST_LIMIT, 0
+    try:
+        defs = create_definitions(shop_project / "compiled_artifacts.json", observers=[observer])
+    finally:
+        _dbt_assets.LIST_LIMIT = limit
     job = defs.resolve_job_def("shop_analytics_job")
     result = job.execute_in_process()
     return shop_project, result, observer

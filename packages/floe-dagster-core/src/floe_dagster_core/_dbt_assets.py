@@ -6,7 +6,14 @@ grows with the number of models:
 
 - one compute target: ``--select fqn:*`` (the whole project);
 - several: the default target takes ``fqn:*`` minus the overridden models, each other target its
-  own models by name (overrides are the exception, so these lists stay short).
+  own models by name. dagster-dbt passes a selection as one argument, and Linux refuses any
+  argument over 128 KiB ("Argument list too long"), so a list longer than ``LIST_LIMIT`` names is
+  passed by floe instead, one argument per model (``--select a b c``), with dagster-dbt turning
+  dbt's events into Dagster events as usual.
+
+Resolving a long list of names is slow in dbt's selector (each name scans every node), so for
+long lists the assets are chosen on a copy of the manifest in which each node carries a marker
+tag of its compute target (``tag:floe_compute__<target>``); the dbt project is never changed.
 
 A subset run (some assets of a definition) uses the selection dagster-dbt builds itself, one
 argument per model (and a selector file above a threshold in dagster-dbt 0.28+).
@@ -36,6 +43,10 @@ from floe_dagster_core._observe import (
 )
 from floe_dagster_core._observers import AssetObserver
 
+#: Above this many names, a selection is passed one argument per model (see the docstring).
+LIST_LIMIT = 200
+MARKER_PREFIX = "floe_compute__"
+
 
 @dataclass(frozen=True)
 class TargetSelection:
@@ -45,13 +56,17 @@ class TargetSelection:
     select: str
     exclude: str | None
     models: tuple[str, ...]
+    long: bool = False  # too many names for one argument; decided when the assets are built
 
     def cli_args(self) -> list[str]:
-        """The selection arguments of a full (not subset) run."""
-        args = ["--select", self.select]
+        """The selection arguments of a full (not subset) run: one per model when long."""
+        args = ["--select", *self._values(self.select)]
         if self.exclude:
-            args += ["--exclude", self.exclude]
+            args += ["--exclude", *self._values(self.exclude)]
         return args
+
+    def _values(self, names: str) -> list[str]:
+        return names.split() if self.long else [names]
 
 
 def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -96,12 +111,24 @@ def selections(
     if default_compute in by_target:
         result.append(
             TargetSelection(
-                default_compute, "fqn:*", " ".join(overridden), tuple(by_target[default_compute])
+                default_compute,
+                "fqn:*",
+                " ".join(overridden),
+                tuple(by_target[default_compute]),
+                long=len(overridden) > LIST_LIMIT,
             )
         )
     for compute, names in sorted(by_target.items()):
         if compute != default_compute:
-            result.append(TargetSelection(compute, " ".join(sorted(names)), None, tuple(names)))
+            result.append(
+                TargetSelection(
+                    compute,
+                    " ".join(sorted(names)),
+                    None,
+                    tuple(names),
+                    long=len(names) > LIST_LIMIT,
+                )
+            )
     return result
 
 
@@ -122,11 +149,44 @@ def build_dbt_assets(
     translator = FloeDbtTranslator(graph.by_name, compute_of, default_compute)
     chosen = selections(models, compute_of, default_compute)
     facts = _model_facts(manifest, models, graph.by_name, translator)
+    if any(selection.long for selection in chosen):
+        manifest = _marked(manifest, compute_of, default_compute)
     assets = [
         _target_assets(manifest, selection, translator, facts, tuple(observers))
         for selection in chosen
     ]
     return assets, chosen
+
+
+def marker_tag(compute: str) -> str:
+    """The tag marking a node of ``compute`` in floe's in-memory copy of the manifest."""
+    return MARKER_PREFIX + compute
+
+
+def _marked(
+    manifest: Mapping[str, Any], compute_of: Mapping[str, str], default_compute: str
+) -> dict[str, Any]:
+    """A copy of ``manifest`` whose models, seeds, snapshots and tests carry a marker tag."""
+    nodes = manifest.get("nodes", {})
+
+    def target(node: Mapping[str, Any]) -> str:
+        if node.get("resource_type") == "model":
+            return compute_of.get(node["name"], default_compute)
+        if node.get("resource_type") == "test":
+            # A test runs where the model it tests runs.
+            for parent in (node.get("depends_on") or {}).get("nodes", []):
+                up = nodes.get(parent)
+                if up is not None and up.get("resource_type") == "model":
+                    return compute_of.get(up["name"], default_compute)
+        return default_compute
+
+    marked = {}
+    for uid, node in nodes.items():
+        tag = marker_tag(target(node))
+        config = dict(node.get("config") or {})
+        config["tags"] = [*(config.get("tags") or []), tag]
+        marked[uid] = {**node, "tags": [*(node.get("tags") or []), tag], "config": config}
+    return {**manifest, "nodes": marked}
 
 
 def _model_facts(
@@ -175,8 +235,8 @@ def _target_assets(
 
     @dbt_assets(
         manifest=manifest,
-        select=selection.select,
-        exclude=selection.exclude,
+        select=f"tag:{marker_tag(selection.compute)}" if selection.long else selection.select,
+        exclude=None if selection.long else selection.exclude,
         name=f"dbt_{resource_key[4:]}",
         dagster_dbt_translator=translator,
         required_resource_keys={resource_key},
@@ -184,9 +244,25 @@ def _target_assets(
     def _build(context: AssetExecutionContext) -> Any:
         dbt = getattr(context.resources, resource_key)
         dispatch = ObserverDispatch(observers, lookup_for(context, facts))
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        watch(invocation, dispatch)
-        yield from invocation.stream()
+        if selection.long and _is_full_run(context):
+            invocation = dbt.cli(
+                ["build", *selection.cli_args()],
+                raise_on_error=False,
+                manifest=manifest,
+                dagster_dbt_translator=translator,
+            )
+            watch(invocation, dispatch)
+            for event in invocation.stream_raw_events():
+                yield from event.to_default_asset_events(
+                    manifest=manifest,
+                    dagster_dbt_translator=translator,
+                    context=context,
+                    target_path=invocation.target_path,
+                )
+        else:
+            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            watch(invocation, dispatch)
+            yield from invocation.stream()
         if not invocation.is_successful():
             raise dg.Failure(
                 description=failure_message(
@@ -195,3 +271,11 @@ def _target_assets(
             )
 
     return _build
+
+
+def _is_full_run(context: AssetExecutionContext) -> bool:
+    """Whether the step runs every asset and check of its definition (not a subset)."""
+    assets_def = context.assets_def
+    return set(context.selected_asset_keys) == set(assets_def.keys) and set(
+        context.selected_asset_check_keys
+    ) == set(assets_def.check_keys)

@@ -17,6 +17,9 @@ from dagster_dbt import DagsterDbtTranslator
 from floe_dagster_core import _specs
 from floe_dagster_core._artifacts import TransformModel
 
+#: The prefix of the marker tags ``_dbt_assets`` puts on its in-memory manifest copy.
+MARKER = "floe_compute__"
+
 
 class FloeDbtTranslator(DagsterDbtTranslator):
     """Translate dbt nodes with floe's transform facts.
@@ -66,7 +69,7 @@ class FloeDbtTranslator(DagsterDbtTranslator):
 
     def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         """The floe transform's tags and the dbt node's tags."""
-        tags = list(dbt_resource_props.get("tags") or [])
+        tags = [t for t in dbt_resource_props.get("tags") or [] if not t.startswith(MARKER)]
         transform = self.transforms.get(dbt_resource_props["name"])
         if transform is not None:
             tags = [*transform.tags, *(t for t in tags if t not in transform.tags)]
