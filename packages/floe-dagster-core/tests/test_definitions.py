@@ -84,7 +84,8 @@ def test_sources_become_source_assets_and_the_job_materializes_the_rest():
     assert graph.get(dg.AssetKey("raw_customers")).is_external
     job = defs.resolve_job_def("shop_analytics_job")
     # The job runs the one transform's op; the source is not materialized.
-    assert [node.name for node in job.nodes] == ["stg_customers"]
+    assert [node.name for node in job.nodes] == ["floe_dbt_duckdb"]
+    assert graph.get(dg.AssetKey("stg_customers")).is_materializable
 
 
 def test_job_name_is_the_sanitised_product_name():

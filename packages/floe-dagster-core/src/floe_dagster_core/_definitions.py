@@ -96,9 +96,9 @@ def create_definitions(
         computes = [s.compute for s in chosen]
         extra: list[Any] = []
     else:
-        from floe_dagster_core._transform_assets import build_transform_assets
+        from floe_dagster_core._target_assets import build_target_assets
 
-        built = build_transform_assets(graph, default_compute=default, observers=observers)
+        built = build_target_assets(graph, default_compute=default, observers=observers)
         computes = sorted({loaded.compute_of(t) for t in graph.order})
         extra = [dg.AssetSpec(dg.AssetKey(_specs.key_path(s))) for s in graph.sources]
 
