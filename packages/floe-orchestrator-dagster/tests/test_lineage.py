@@ -18,9 +18,9 @@ from floe_core.lineage import LineageDataset, RunState
 
 from floe_dagster_core import AssetObserver, AssetRunInfo
 from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
-from floe_orchestrator_dagster import DagsterOrchestratorPlugin
+from floe_orchestrator_dagster import DagsterOrchestratorPlugin, LineageBackendError
 from floe_orchestrator_dagster._config import DagsterPluginConfig
-from floe_orchestrator_dagster._lineage import LineageBackendError, LineageGateway
+from floe_orchestrator_dagster._lineage import LineageGateway
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
 
 pytestmark = pytest.mark.slow

@@ -11,6 +11,7 @@ __all__ = [
     "DagsterOrchestratorPlugin",
     "DagsterPluginConfig",
     "FloeDagsterError",
+    "LineageBackendError",
     "ManifestError",
     "OrchestratorNotFoundError",
     "ProductLoadError",
@@ -24,11 +25,13 @@ from floe_orchestrator_dagster._config import DagsterPluginConfig
 from floe_orchestrator_dagster._errors import (
     AvailableOrchestrator,
     FloeDagsterError,
+    LineageBackendError,
     ManifestError,
     OrchestratorNotFoundError,
+    ProductLoadError,
 )
 from floe_orchestrator_dagster._plugin import DagsterOrchestratorPlugin
-from floe_orchestrator_dagster._product import ProductLoadError, load_product_definitions
+from floe_orchestrator_dagster._product import load_product_definitions
 from floe_orchestrator_dagster._registry import list_orchestrators, load_orchestrator
 
 

@@ -19,7 +19,8 @@ import click
 )
 def demo(folder: Path) -> None:
     """Compile the demo product, materialize it on DuckDB and summarise (no service needed)."""
-    from floe_orchestrator_dagster._demo import DemoError, next_ticks, run_demo
+    from floe_orchestrator_dagster._demo import next_ticks, run_demo
+    from floe_orchestrator_dagster._errors import DemoError
 
     out = sys.stdout  # bound now: progress stays on screen while dbt's output is redirected
 

@@ -21,14 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from floe_orchestrator_dagster._errors import FloeDagsterError
+from floe_orchestrator_dagster._errors import DemoError
 
 MARKER = ".floe-dagster-demo"
 LINEAGE_FILE = "lineage/events.jsonl"
-
-
-class DemoError(FloeDagsterError, RuntimeError):
-    """A step of the demo failed; the message says which and why."""
 
 
 @dataclass

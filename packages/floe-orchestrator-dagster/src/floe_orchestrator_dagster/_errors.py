@@ -4,8 +4,11 @@ Hierarchy::
 
     FloeDagsterError                    base of everything this package raises on purpose
     ├── ManifestError (ValueError)      a manifest.yaml that cannot be read or lacks a field
-    └── OrchestratorNotFoundError       the manifest names an orchestrator that is not installed
-        (LookupError)
+    ├── OrchestratorNotFoundError       the manifest names an orchestrator that is not installed
+    │   (LookupError)
+    ├── LineageBackendError (ValueError)  the lineage backend is not installed or misconfigured
+    ├── ProductLoadError (ValueError)   a product folder without usable compiled artifacts
+    └── DemoError (RuntimeError)        a step of `floe-dagster demo` failed
 
 Every message names the file or value at fault and ends with what to do.
 """
@@ -49,3 +52,15 @@ class OrchestratorNotFoundError(FloeDagsterError, LookupError):
         else:
             fix = "No orchestrator plugin is installed. Install one, e.g. floe-orchestrator-dagster"
         super().__init__(f"Unknown orchestrator {requested!r}{where}. {fix}.")
+
+
+class LineageBackendError(FloeDagsterError, ValueError):
+    """The configured lineage backend is not installed or its configuration is invalid."""
+
+
+class ProductLoadError(FloeDagsterError, ValueError):
+    """A product folder without usable compiled artifacts, or for another product."""
+
+
+class DemoError(FloeDagsterError, RuntimeError):
+    """A step of the demo failed; the message says which and why."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from floe_orchestrator_dagster._errors import FloeDagsterError
+from floe_orchestrator_dagster._errors import LineageBackendError
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
 
 logger = logging.getLogger("floe_dagster_lineage")
@@ -37,10 +37,6 @@ PRODUCER = (
 )
 # per-asset OpenLineage run ids, stable for one (Dagster run, asset) pair
 _RUN_NAMESPACE = uuid.UUID("0b9a3b5e-8f0e-4f7e-a3a4-7c1d2e6f9a51")
-
-
-class LineageBackendError(FloeDagsterError, ValueError):
-    """The configured lineage backend is not installed or its configuration is invalid."""
 
 
 class LineageGateway:

@@ -11,13 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from floe_orchestrator_dagster._errors import FloeDagsterError
+from floe_orchestrator_dagster._errors import ProductLoadError
 
 ARTIFACTS_FILE = "compiled_artifacts.json"
-
-
-class ProductLoadError(FloeDagsterError, ValueError):
-    """A product folder without usable compiled artifacts, or for another product."""
 
 
 def load_product_definitions(
