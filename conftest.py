@@ -1,7 +1,7 @@
 """Fixtures shared by every package's tests and tests-integration/.
 
-- ``clean_environ`` (autouse): no DAGSTER_*, OPENLINEAGE_* or FLOE_* variable from the developer's
-  shell leaks into a test; a test that needs one sets it itself.
+- ``clean_environ`` (autouse): no DAGSTER_*, OPENLINEAGE_*, FLOE_* or proxy variable from the
+  developer's shell leaks into a test; a test that needs one sets it itself.
 - ``spans``: the OpenTelemetry spans finished during the test, collected with the SDK's in-memory
   exporter (the SDK is a test-only dependency; the packages use the API alone).
 """
@@ -21,6 +21,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 _EXPORTER = InMemorySpanExporter()
 _LEAKY_PREFIXES = ("DAGSTER_", "OPENLINEAGE_", "FLOE_")
+# httpx honours *_PROXY variables: no developer proxy may sit between a test and 127.0.0.1
+_PROXIES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,7 +59,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
-        if name.startswith(_LEAKY_PREFIXES):
+        if name.startswith(_LEAKY_PREFIXES) or name in _PROXIES:
             monkeypatch.delenv(name)
 
 

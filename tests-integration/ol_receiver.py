@@ -4,16 +4,7 @@ For integration tests: a real HTTP endpoint on 127.0.0.1 (``floe_dagster_lineage
 ``LineageReceiver``) whose events are validated against the official OpenLineage JSON Schemas of
 ``shared/openlineage-spec`` beside the repository checkout, offline.
 
-Load it by path (test modules are not importable by name under ``--import-mode=importlib``)::
-
-    import importlib.util
-    from pathlib import Path
-
-    _spec = importlib.util.spec_from_file_location(
-        "floe_tests_ol_receiver", Path(__file__).parent / "ol_receiver.py"
-    )
-    ol_receiver = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(ol_receiver)
+This folder is on pytest's ``pythonpath`` (pyproject.toml), so tests ``import ol_receiver``::
 
     with ol_receiver.running(status=201) as receiver:
         ...  # point a transport or floe-lineage-marquez at receiver.base_url

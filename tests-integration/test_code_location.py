@@ -7,7 +7,6 @@ through this plugin's generate_entry_point_code (``--generate-definitions``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -19,16 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
+import dagster_server  # packages/floe-orchestrator-dagster/tests (pythonpath in pyproject)
 from floe_orchestrator_dagster._demo import compile_product, prepare_folder
 
 pytestmark = pytest.mark.slow
 
-_SERVER = Path(__file__).parents[1] / "packages/floe-orchestrator-dagster/tests/dagster_server.py"
-_spec = importlib.util.spec_from_file_location("floe_tests_dagster_server", _SERVER)
-assert _spec is not None
-assert _spec.loader is not None
-dagster_server = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(dagster_server)
 
 JOB = "jaffle_shop_job"
 MODELS = {

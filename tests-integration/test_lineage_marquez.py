@@ -8,7 +8,6 @@ Every event received is checked against the official OpenLineage schemas.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import subprocess
@@ -18,15 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import ol_receiver  # a helper module of this folder (pythonpath in pyproject.toml)
+
 pytestmark = pytest.mark.slow
 
-_spec = importlib.util.spec_from_file_location(
-    "floe_tests_ol_receiver", Path(__file__).parent / "ol_receiver.py"
-)
-assert _spec is not None
-assert _spec.loader is not None
-ol_receiver = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ol_receiver)
 
 MANIFEST = """\
 apiVersion: floe.dev/v1

@@ -1,14 +1,8 @@
 """A real ``dagster-webserver`` subprocess for tests, on a free port with a tmp DAGSTER_HOME.
 
-Reusable by any test (this package's or tests-integration/). The tests run with
-``--import-mode=importlib``, so this folder is not on ``sys.path``; load the module by path::
-
-    import importlib.util, sys
-    spec = importlib.util.spec_from_file_location("floe_tests_dagster_server", PATH)
-    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-
-then ``with module.running_webserver(tmp_dir) as server: ... server.url ...``, typically in a
+Reusable by any test (this package's or tests-integration/): this folder is on pytest's
+``pythonpath`` (pyproject.toml), so ``import dagster_server`` works; then
+``with dagster_server.running_webserver(tmp_dir) as server: ... server.url ...``, typically in a
 session-scoped fixture (starting a webserver costs 5 to 10 seconds). The webserver runs with the
 interpreter that runs the tests (``python -m dagster_webserver``), so each nox venv tests its own
 Dagster. It is stopped, with its code server, when the block ends.

@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import subprocess
 import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
 
+import dagster_server  # a helper module of this folder (pythonpath in pyproject.toml)
+import fault_servers
 from floe_orchestrator_dagster._cli import main
 
-
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch):
-    """httpx honours *_PROXY variables: no developer proxy between the probe and 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
-def _helper(name: str) -> ModuleType:
-    """Load a helper module of this folder (not importable: --import-mode=importlib)."""
-    module_name = f"floe_tests_{name}"
-    if module_name not in sys.modules:
-        path = Path(__file__).with_name(name + ".py")
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
-servers = _helper("fault_servers")
+servers = fault_servers
 
 
 def invoke(*args: str):
@@ -47,7 +23,7 @@ def invoke(*args: str):
 
 
 def closed_port_url() -> str:
-    return f"http://127.0.0.1:{_helper('dagster_server').free_port()}"
+    return f"http://127.0.0.1:{dagster_server.free_port()}"
 
 
 def test_unreachable_exits_1_with_the_message_on_stderr():

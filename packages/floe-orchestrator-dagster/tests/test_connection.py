@@ -6,45 +6,19 @@ dagster-webserver is in test_connection_webserver.py.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 import time
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from floe_core.plugin_metadata import HealthState
 
+import dagster_server  # a helper module of this folder (pythonpath in pyproject.toml)
+import fault_servers
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 from floe_orchestrator_dagster._connection import health_check, validate_connection
 from floe_orchestrator_dagster._connection_settings import ConnectionSettings
 
-
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch):
-    """httpx honours *_PROXY variables: no developer proxy between the probe and 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
-def _helper(name: str) -> ModuleType:
-    """Load a helper module of this folder (not importable: --import-mode=importlib)."""
-    module_name = f"floe_tests_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            module_name, Path(__file__).with_name(name + ".py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
-servers = _helper("fault_servers")
+servers = fault_servers
 TOKEN = "s3cr3t-T0KEN-value-42"
 
 
@@ -61,7 +35,7 @@ def probe(url: str, **settings):
 
 
 def closed_port_url() -> str:
-    return f"http://127.0.0.1:{_helper('dagster_server').free_port()}"
+    return f"http://127.0.0.1:{dagster_server.free_port()}"
 
 
 # -- success and version range ------------------------------------------------------------------

@@ -6,19 +6,16 @@ so each Dagster of the nox matrix is checked against its own webserver.
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
 import time
 from importlib.metadata import version
-from pathlib import Path
-from types import ModuleType
 
 import httpx
 import pytest
 from click.testing import CliRunner
 from floe_core.plugin_metadata import HealthState
 
+import dagster_server  # a helper module of this folder (pythonpath in pyproject.toml)
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 from floe_orchestrator_dagster._cli import main
 from floe_orchestrator_dagster._connection import validate_connection
@@ -29,31 +26,9 @@ pytestmark = pytest.mark.slow
 DAGSTER = version("dagster")
 
 
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch):
-    """httpx honours *_PROXY variables: no developer proxy between the probe and 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
-def _helper(name: str) -> ModuleType:
-    """Load a helper module of this folder (not importable: --import-mode=importlib)."""
-    module_name = f"floe_tests_{name}"
-    if module_name not in sys.modules:
-        path = Path(__file__).with_name(name + ".py")
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
-    with _helper("dagster_server").running_webserver(tmp_path_factory.mktemp("dagster")) as server:
+    with dagster_server.running_webserver(tmp_path_factory.mktemp("dagster")) as server:
         yield server
 
 
