@@ -171,12 +171,25 @@ def test_per_transform_path_runs_the_model_on_its_compute_target(shop_project, t
     assert observer.infos[0].compute == "duckdb_heavy"
 
 
-def test_per_transform_failure_carries_dbts_message(broken_project):
-    defs = create_definitions(broken_project / "compiled_artifacts.json", assets="per_transform")
-    result = dg.materialize(
-        [defs.resolve_assets_def("dim_calendar")],
-        raise_on_error=False,
+def test_create_assets_from_transforms_failure_carries_dbts_message(broken_project):
+    """An asset of create_assets_from_transforms, bound to a real DbtCliResource, failing."""
+    from dagster_dbt import DbtCliResource
+
+    from floe_dagster_core import create_assets_from_transforms
+
+    from floe_dagster_core._dbt_project import dbt_executable
+
+    resource = DbtCliResource(
+        dbt_executable=dbt_executable(),
+        project_dir=str(broken_project),
+        profiles_dir=str(broken_project),
+        target="duckdb_heavy",
     )
+    observer = RecordingObserver()
+    (asset,) = create_assets_from_transforms(
+        [{"name": "dim_calendar", "compute": "duckdb_heavy"}], observers=[observer]
+    )
+    result = dg.materialize([asset], resources={"dbt_duckdb_heavy": resource}, raise_on_error=False)
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert (
@@ -184,3 +197,7 @@ def test_per_transform_failure_carries_dbts_message(broken_project):
         in failure.description
     )
     assert "Table with name no_such_table does not exist" in failure.description
+    assert [(c, m) for c, m, _ in observer.calls] == [
+        ("started", "dim_calendar"),
+        ("failed", "dim_calendar"),
+    ]
