@@ -176,7 +176,6 @@ def test_create_assets_from_transforms_failure_carries_dbts_message(broken_proje
     from dagster_dbt import DbtCliResource
 
     from floe_dagster_core import create_assets_from_transforms
-
     from floe_dagster_core._dbt_project import dbt_executable
 
     resource = DbtCliResource(
