@@ -194,3 +194,26 @@ def test_transform_dicts_and_errors(plugin):
     assert asset.key == dg.AssetKey("a")
     with pytest.raises(ValidationError, match="is not a valid dbt model name"):
         plugin.create_assets_from_transforms([TransformConfig(name="1bad")])
+
+
+@pytest.mark.slow
+def test_compute_targets_in_the_plugin_config_pick_the_dbt_target(tmp_path):
+    """`compute_targets` maps a compute name to a differently named dbt target (runs dbt parse)."""
+    import shutil
+
+    shop = Path(__file__).parents[2] / "floe-dagster-core" / "tests" / "data" / "shop"
+    project = tmp_path / "shop"
+    shutil.copytree(shop, project, ignore=shutil.ignore_patterns("target", "*.duckdb"))
+    artifacts = json.loads((project / "compiled_artifacts.json").read_text())
+    for model in artifacts["transforms"]["models"]:
+        if model["name"] == "dim_calendar":
+            model["compute"] = "heavy"  # no dbt target has this name: the config maps it
+    plugin = DagsterOrchestratorPlugin()
+    plugin.configure(
+        DagsterPluginConfig.model_validate(
+            {"project_dir": str(project), "compute_targets": {"heavy": "duckdb_heavy"}}
+        )
+    )
+    defs = plugin.create_definitions(artifacts)
+    assert defs.resources["dbt_heavy"].target == "duckdb_heavy"
+    assert defs.resources["dbt_duckdb"].target is None  # the default: the profile's own target

@@ -34,6 +34,14 @@ class DagsterPluginConfig(BaseModel):
             "compiled_artifacts.json file when the artifacts are given as a path."
         ),
     )
+    compute_targets: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "dbt target per compute target, when they differ from the default rule (the "
+            "product's default compute runs on the profile's default target, compute X on "
+            "target X), e.g. {spark: prod_spark}."
+        ),
+    )
     connection: ConnectionSettings = Field(default_factory=ConnectionSettings)
     lineage: LineageSettings = Field(default_factory=LineageSettings)
     deploy: DeploySettings = Field(default_factory=DeploySettings)

@@ -68,6 +68,7 @@ def create_definitions(
         project_dir=project_dir,
         schedules=specs,
         observers=observers,
+        compute_targets=config.compute_targets,
     )
 
 
