@@ -25,7 +25,8 @@ class DagsterPluginConfig(BaseModel):
         DagsterPluginConfig(...)
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     project_dir: Path | None = Field(
         default=None,

@@ -64,7 +64,8 @@ class ConnectionSettings(BaseModel):
         'http://dagster-webserver:80'
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     url: str = Field(
         default=DEFAULT_WEBSERVER_URL,

@@ -19,7 +19,8 @@ _VERSION = r"^[0-9]+\.[0-9]+\.[0-9]+$"
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReplicaSettings(_Settings):

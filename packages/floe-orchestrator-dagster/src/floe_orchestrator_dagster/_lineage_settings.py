@@ -15,7 +15,8 @@ class LineageSettings(BaseModel):
         2.0
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(
         default=True,

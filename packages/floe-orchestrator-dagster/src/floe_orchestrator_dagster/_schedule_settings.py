@@ -18,7 +18,8 @@ class ScheduleSettings(BaseModel):
         '0 0 * * *'
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     cron: str | None = Field(default=None, description="Cron expression, e.g. '0 8 * * *'.")
     timezone: str = Field(default="UTC", description="IANA time zone, e.g. 'America/New_York'.")
