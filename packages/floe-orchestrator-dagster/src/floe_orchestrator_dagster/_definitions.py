@@ -97,27 +97,17 @@ def create_assets(config: DagsterPluginConfig, transforms: list[TransformConfig]
 
 
 def _read(artifacts: Any) -> tuple[Path | None, dict[str, Any]]:
-    """The artifacts file (if given as a path) and the artifacts as a dict."""
-    if isinstance(artifacts, (str, PathLike)):
-        path = Path(artifacts)
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"compiled artifacts not found at {path}: run `floe platform compile --spec "
-                "floe.yaml --manifest manifest.yaml --output compiled_artifacts.json` first"
-            )
-        try:
-            loaded = json.loads(path.read_text())
-        except ValueError:
-            loaded = None
-        if not isinstance(loaded, dict):
-            # Core's model reports the problem as a ValidationError, with its usual message.
-            from floe_dagster_core import load_artifacts
+    """The artifacts file (if given as a path) and the artifacts as a dict.
 
-            load_artifacts(path)
-        return path.resolve(), dict(loaded or {})
+    Core's ``load_artifacts`` reports a missing file, invalid JSON, invalid fields or a wrong
+    type, with its usual messages.
+    """
     if isinstance(artifacts, Mapping):
         return None, dict(artifacts)
     from floe_dagster_core import load_artifacts
 
-    load_artifacts(artifacts)  # raises the ValidationError that names the type it wanted
-    return None, {}
+    loaded = load_artifacts(artifacts)
+    if isinstance(artifacts, (str, PathLike)):
+        path = Path(artifacts).resolve()
+        return path, dict(json.loads(path.read_text(encoding="utf-8")))
+    return None, loaded.model_dump(mode="json")
