@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from pydantic import ValidationError
 
@@ -118,17 +116,17 @@ def test_transform_lists_name_their_own_field_path():
         validate_transforms([{"name": "a"}, {"name": "a"}])
 
 
-def test_linear_time_for_a_long_chain_and_a_wide_fan():
-    def chain(n):
-        return [{"name": f"m{i}", "depends_on": [f"m{i - 1}"] if i else []} for i in range(n)]
+def test_long_chains_and_wide_fans_validate_without_recursion_limits():
+    """A 50,000-deep chain and a 20,000-wide fan: no recursion (the check is iterative).
 
-    def timed(models):
-        start = time.perf_counter()
-        validate_transforms(models)
-        return time.perf_counter() - start
-
-    small, large = timed(chain(5_000)), timed(chain(50_000))
-    # Ten times the input: far from the hundred times a quadratic check would take.
-    assert large < max(small * 30, 0.5)
+    Its linear time is measured by bench/bench_definitions.py, not asserted here: a timed test on
+    a shared 2-core machine would fail for reasons that have nothing to do with the code.
+    """
+    chain = [{"name": f"m{i}", "depends_on": [f"m{i - 1}"] if i else []} for i in range(50_000)]
+    assert len(validate_transforms(chain).transforms) == 50_000
     fan = [{"name": "root"}] + [{"name": f"f{i}", "depends_on": ["root"]} for i in range(20_000)]
-    assert timed(fan) < 2
+    assert len(validate_transforms(fan).transforms) == 20_001
+    looped = [*chain[:1000], {"name": "m0x", "depends_on": ["m999"]}]
+    looped[0] = {"name": "m0", "depends_on": ["m0x"]}
+    with pytest.raises(ValidationError, match="forms a cycle"):
+        validate_transforms(looped)
