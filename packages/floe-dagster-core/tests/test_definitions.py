@@ -254,3 +254,18 @@ def test_a_single_compute_target_selects_the_whole_project():
     (only,) = selections(nodes, {}, "duckdb")
     assert only.cli_args() == ["--select", "fqn:*"]
     assert len(only.models) == 10_000
+
+
+def test_deep_dbt_graphs_build_under_a_low_recursion_limit():
+    """dagster-dbt asks for each parent's spec recursively (0.26); the translator computes the
+    ancestors first, so a 10,000-model product builds with only 400 frames of stack allowed."""
+    import sys
+
+    product = generated_product(10_000)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(400)
+    try:
+        defs = create_definitions(product.artifacts, manifest=product.manifest)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert len(keys(defs)) == 10_001

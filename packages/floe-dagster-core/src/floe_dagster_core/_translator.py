@@ -101,6 +101,7 @@ class FloeDbtTranslator(DagsterDbtTranslator):
         found = memo.get((id(manifest), unique_id))
         if found is not None:
             return found
+        self._specs_of_ancestors_first(manifest, unique_id, project, memo)
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = manifest["nodes"].get(unique_id) or manifest["sources"][unique_id]
         if props["resource_type"] in ("model", "seed", "snapshot"):
@@ -109,3 +110,33 @@ class FloeDbtTranslator(DagsterDbtTranslator):
                 spec = spec.replace_attributes(kinds=wanted)
         memo[(id(manifest), unique_id)] = spec
         return spec
+
+    def _specs_of_ancestors_first(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any, memo: dict[Any, Any]
+    ) -> None:
+        """Compute every ancestor's spec first, parents before children, without recursion.
+
+        dagster-dbt's ``get_asset_spec`` asks for each parent's spec in turn (recursively in
+        0.26), so a chain thousands of models deep would exceed Python's recursion limit,
+        depending on the order in which dagster-dbt visits the nodes. With the ancestors
+        remembered first, each call goes one level deep at most.
+        """
+        nodes, sources = manifest["nodes"], manifest.get("sources", {})
+        order: list[str] = []
+        seen: set[str] = set()
+        stack: list[tuple[str, bool]] = [(unique_id, False)]
+        while stack:
+            uid, parents_done = stack.pop()
+            if parents_done:
+                order.append(uid)
+                continue
+            if uid in seen or (id(manifest), uid) in memo:
+                continue
+            seen.add(uid)
+            stack.append((uid, True))
+            node = nodes.get(uid) or sources.get(uid) or {}
+            for parent in (node.get("depends_on") or {}).get("nodes", []):
+                if parent in nodes or parent in sources:
+                    stack.append((parent, False))
+        for uid in order[:-1]:  # the last is unique_id itself, which the caller computes
+            self.get_asset_spec(manifest, uid, project)
