@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from floe_dagster_core._graph import TAG
+
+if TYPE_CHECKING:
+    from floe_dagster_core._artifacts import TransformModel
 
 #: Metadata keys floe puts on every asset.
 COMPUTE_KEY = "floe/compute"
@@ -93,6 +96,18 @@ def floe_metadata(
     if tags:
         metadata[TAGS_KEY] = ", ".join(tags)
     return metadata
+
+
+def transform_metadata(transform: TransformModel, compute: str) -> dict[str, Any]:
+    """The floe metadata of a transform's asset, the same on every asset path."""
+    return floe_metadata(
+        compute=compute,
+        schema=transform.schema_name or None,
+        materialization=transform.materialization,
+        path=transform.path or None,
+        quality_tier=transform.quality_tier,
+        tags=transform.tags,
+    )
 
 
 def resource_key(compute: str) -> str:

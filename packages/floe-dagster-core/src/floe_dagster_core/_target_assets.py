@@ -52,14 +52,7 @@ def _target_asset(
     for t in transforms:
         key = dg.AssetKey(_specs.key_path(t.name))
         upstream = [dg.AssetKey(_specs.key_path(up)) for up in t.depends_on]
-        metadata = _specs.floe_metadata(
-            compute=compute,
-            schema=t.schema_name or None,
-            materialization=t.materialization,
-            path=t.path or None,
-            quality_tier=t.quality_tier,
-            tags=t.tags,
-        )
+        metadata = _specs.transform_metadata(t, compute)
         specs.append(
             dg.AssetSpec(
                 key,

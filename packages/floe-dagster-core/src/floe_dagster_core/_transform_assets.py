@@ -79,14 +79,7 @@ def _transform_asset(
     key = dg.AssetKey(_specs.key_path(transform.name))
     upstream = [dg.AssetKey(_specs.key_path(up)) for up in transform.depends_on]
     resource_key = _specs.resource_key(compute)
-    metadata = _specs.floe_metadata(
-        compute=compute,
-        schema=transform.schema_name or None,
-        materialization=transform.materialization,
-        path=transform.path or None,
-        quality_tier=transform.quality_tier,
-        tags=transform.tags,
-    )
+    metadata = _specs.transform_metadata(transform, compute)
 
     facts = ModelFacts(
         asset_key=key.to_user_string(),
