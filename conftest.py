@@ -4,6 +4,8 @@
   developer's shell leaks into a test; a test that needs one sets it itself.
 - ``spans``: the OpenTelemetry spans finished during the test, collected with the SDK's in-memory
   exporter (the SDK is a test-only dependency; the packages use the API alone).
+- ``schema_validator`` (session): the official OpenLineage schemas shipped in floe-dagster-lineage,
+  offline.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry import trace
@@ -87,3 +90,11 @@ def spans() -> Iterator[SpanRecorder]:
     _EXPORTER.clear()
     yield SpanRecorder(_EXPORTER)
     _EXPORTER.clear()
+
+
+@pytest.fixture(scope="session")
+def schema_validator() -> Any:
+    """The validator of the OpenLineage schemas shipped in floe-dagster-lineage (offline)."""
+    from floe_dagster_lineage.testing import SchemaValidator
+
+    return SchemaValidator()

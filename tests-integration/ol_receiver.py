@@ -1,8 +1,8 @@
 """A local OpenLineage HTTP receiver that records events and checks them against the schemas.
 
 For integration tests: a real HTTP endpoint on 127.0.0.1 (``floe_dagster_lineage.testing``'s
-``LineageReceiver``) whose events are validated against the official OpenLineage JSON Schemas of
-``shared/openlineage-spec`` beside the repository checkout, offline.
+``LineageReceiver``) whose events are validated against the official OpenLineage JSON Schemas
+shipped in floe-dagster-lineage, offline.
 
 This folder is on pytest's ``pythonpath`` (pyproject.toml), so tests ``import ol_receiver``::
 
@@ -16,24 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
 
-# the repository is cloned at X/main with the shared material at X/shared
-SPEC_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "openlineage-spec"
-
 
 @cache
 def schema_validator() -> SchemaValidator:
-    """The validator of the official schemas; fails clearly when the folder is missing."""
-    if not (SPEC_DIR / "OpenLineage.json").is_file():
-        raise FileNotFoundError(
-            f"the OpenLineage schemas are missing at {SPEC_DIR.resolve()}; integration tests "
-            "need the shared/openlineage-spec folder beside the repository checkout."
-        )
-    return SchemaValidator(SPEC_DIR)
+    """The validator of the official schemas shipped in floe-dagster-lineage."""
+    return SchemaValidator()
 
 
 class CheckingReceiver(LineageReceiver):

@@ -48,6 +48,7 @@ def test_package_exports_exactly_its_public_names():
 
 def test_testing_module_exports():
     assert floe_dagster_lineage.testing.__all__ == [
+        "SPEC_VERSION",
         "FailingTransport",
         "InMemoryTransport",
         "LineageReceiver",

@@ -66,7 +66,7 @@ def test_validator_never_downloads_an_unknown_version(validator):
 
 
 def test_validator_needs_the_schema_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"no OpenLineage.json in .*; pass the folder"):
+    with pytest.raises(FileNotFoundError, match=r"No OpenLineage.json in .*\. Pass the folder"):
         SchemaValidator(tmp_path)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -24,15 +23,12 @@ from floe_orchestrator_dagster._lineage import LineageGateway
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
 
 pytestmark = pytest.mark.slow
-SPEC_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "openlineage-spec"
 DAGSTER_RUN = "2b0c5c57-93b8-4c39-8d5b-8e3e4c6e7f10"
 
 
 @pytest.fixture(scope="module")
-def validator() -> SchemaValidator:
-    if not (SPEC_DIR / "OpenLineage.json").is_file():
-        pytest.fail(f"the OpenLineage schemas are missing at {SPEC_DIR.resolve()}")
-    return SchemaValidator(SPEC_DIR)
+def validator(schema_validator: SchemaValidator) -> SchemaValidator:
+    return schema_validator
 
 
 @pytest.fixture(scope="module")

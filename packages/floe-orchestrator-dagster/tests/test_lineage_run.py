@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
+from floe_dagster_lineage.testing import LineageReceiver
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin
 
 pytestmark = [
@@ -28,14 +28,11 @@ pytestmark = [
 ]
 ROOT = Path(__file__).resolve().parents[3]
 SHOP = ROOT / "packages" / "floe-dagster-core" / "tests" / "data" / "shop"
-SPEC_DIR = ROOT / ".." / "shared" / "openlineage-spec"
 BROKEN = "select * from {{ ref('stg_orders') }} join no_such_table using (customer_id)\n"
 
 
 @pytest.fixture(scope="module")
-def broken_product_run(tmp_path_factory):
-    if not (SPEC_DIR / "OpenLineage.json").is_file():
-        pytest.fail(f"the OpenLineage schemas are missing at {SPEC_DIR.resolve()}")
+def broken_product_run(tmp_path_factory, schema_validator):
     project = tmp_path_factory.mktemp("lineage") / "shop"
     shutil.copytree(SHOP, project, ignore=shutil.ignore_patterns("target", "*.duckdb", "logs"))
     (project / "models" / "marts" / "fct_orders.sql").write_text(BROKEN)
@@ -52,7 +49,7 @@ def broken_product_run(tmp_path_factory):
         result = defs.resolve_job_def("shop_analytics_job").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
         )
-    return project, result, marquez, SchemaValidator(SPEC_DIR)
+    return project, result, marquez, schema_validator
 
 
 def _by_job(receiver: LineageReceiver) -> dict[str, list[str]]:

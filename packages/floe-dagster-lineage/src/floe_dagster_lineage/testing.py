@@ -5,9 +5,10 @@
 - ``FailingTransport`` fails every delivery (raises, or waits then raises) to test resilience.
 - ``LineageReceiver`` is a local OpenLineage HTTP endpoint that records events and answers with
   the status (and after the delay) it is told.
-- ``SchemaValidator(spec_dir)`` checks events against the official OpenLineage JSON Schemas in a
-  local folder (``OpenLineage.json`` + ``facets/*.json``), offline; it needs ``jsonschema>=4.18``
-  (with ``[format-nongpl]`` to check date-time and URI formats) and ``referencing``.
+- ``SchemaValidator()`` checks events against the official OpenLineage JSON Schemas shipped in
+  this package (spec 2-0-2, see ``SPEC_VERSION``), offline; ``spec_dir`` points it at another copy.
+  It needs the ``testing`` extra: ``pip install "floe-dagster-lineage[testing]"`` (``jsonschema``
+  with date-time and URI format checks, and ``referencing``).
 
 Examples:
     >>> from floe_dagster_lineage import LineageEmitter
@@ -25,14 +26,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from floe_dagster_lineage._emitter import LineageEmitter
 from floe_dagster_lineage._errors import DeliveryError
 from floe_dagster_lineage._receiver import LineageReceiver, ReceivedRequest
+from floe_dagster_lineage._schemas import SPEC_VERSION, shipped_schemas
 
 __all__ = [
+    "SPEC_VERSION",
     "FailingTransport",
     "InMemoryTransport",
     "LineageReceiver",
@@ -140,36 +144,46 @@ class SchemaValidator:
 
     The core schema checks the event; every facet is then checked against the schema its
     ``_schemaURL`` names (the core schema alone only checks facets' ``_producer``/``_schemaURL``).
-    Schemas resolve only from the folder given: an unknown URL is an error, never a download.
+    Schemas resolve only from the local files: an unknown URL is an error, never a download.
 
     Args:
-        spec_dir: A folder holding ``OpenLineage.json`` and ``facets/*.json``.
+        spec_dir: A folder holding ``OpenLineage.json`` and ``facets/*.json``. By default, the
+            schemas shipped in this package (``schemas/openlineage``, spec ``SPEC_VERSION``).
 
     Raises:
-        FileNotFoundError: When the folder does not hold ``OpenLineage.json``.
+        FileNotFoundError: When ``spec_dir`` does not hold ``OpenLineage.json``.
+        ImportError: When ``jsonschema`` or ``referencing`` is missing (the ``testing`` extra).
 
     Examples:
-        >>> validator = SchemaValidator("path/to/openlineage-spec")  # doctest: +SKIP
-        >>> validator.errors(event)  # doctest: +SKIP
+        >>> from floe_dagster_lineage import build_run_event, to_json
+        >>> event = build_run_event("START", "job", job_namespace="floe", producer="https://x.y/z")
+        >>> SchemaValidator().errors(to_json(event))
         []
     """
 
-    def __init__(self, spec_dir: str | Path) -> None:
-        from referencing import Registry, Resource
+    def __init__(self, spec_dir: str | Path | None = None) -> None:
+        try:
+            from referencing import Registry, Resource
+        except ImportError:  # pragma: no cover - exercised in the wheel session, not here
+            raise ImportError(
+                "SchemaValidator needs jsonschema and referencing: "
+                'pip install "floe-dagster-lineage[testing]"'
+            ) from None
 
-        self.spec_dir = Path(spec_dir)
-        core = self.spec_dir / "OpenLineage.json"
-        if not core.is_file():
-            raise FileNotFoundError(
-                f"no OpenLineage.json in {self.spec_dir}; pass the folder holding the official "
-                "OpenLineage schemas (OpenLineage.json and facets/*.json, from the OpenLineage "
-                "repository's spec/ folder)."
-            )
-        paths = [core, *sorted((self.spec_dir / "facets").glob("*.json"))]
-        resources = []
-        for path in paths:
-            contents = json.loads(path.read_text(encoding="utf-8"))
-            resources.append((contents["$id"], Resource.from_contents(contents)))
+        with _schema_folder(spec_dir) as folder:
+            self.spec_dir = folder
+            core = folder / "OpenLineage.json"
+            if not core.is_file():
+                raise FileNotFoundError(
+                    f"No OpenLineage.json in {folder}. Pass the folder holding the official "
+                    "OpenLineage schemas (OpenLineage.json and facets/*.json, from the OpenLineage "
+                    "repository's spec/ folder), or no spec_dir to use the shipped ones."
+                )
+            paths = [core, *sorted((folder / "facets").glob("*.json"))]
+            resources = []
+            for path in paths:
+                contents = json.loads(path.read_text(encoding="utf-8"))
+                resources.append((contents["$id"], Resource.from_contents(contents)))
         self.schema_ids = frozenset(url for url, _ in resources)
         self.registry: Any = Registry().with_resources(resources)
 
@@ -214,6 +228,16 @@ class SchemaValidator:
             )
         except Exception as error:  # noqa: BLE001 - an unresolvable $ref is a finding, not a crash
             problems.append(f"{where}: cannot resolve {url}: {error!r}")
+
+
+@contextmanager
+def _schema_folder(spec_dir: str | Path | None) -> Iterator[Path]:
+    """``spec_dir``, or the shipped schemas as a real folder (even from a zipped install)."""
+    if spec_dir is not None:
+        yield Path(spec_dir)
+        return
+    with resources.as_file(shipped_schemas()) as folder:
+        yield Path(folder)
 
 
 def _facets(event: dict[str, Any]) -> Iterator[tuple[str, Any]]:
