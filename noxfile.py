@@ -123,7 +123,7 @@ def wheels(session: nox.Session) -> None:
     session.run("uv", "venv", "--quiet", "--clear", str(alone))
     session.run(
         "uv", "pip", "install", "--quiet", "--python", str(alone / "bin" / "python"), *fresh,
-        "-c", str(constraints), str(lineage),
+        "-c", str(constraints), f"{lineage}[testing]",
     )  # fmt: skip
     session.run(
         str(alone / "bin" / "python"),
@@ -132,5 +132,19 @@ def wheels(session: nox.Session) -> None:
         "missing = [m for m in ('floe_core', 'dagster') if u.find_spec(m) is None]; "
         "assert missing == ['floe_core', 'dagster'], missing; "
         "print('lineage alone:', l.__version__)",
+        external=True,
+    )
+    # the shipped OpenLineage schemas validate an event from the installed wheel, offline, run
+    # from a folder with no checkout around it
+    session.run(
+        str(alone / "bin" / "python"),
+        "-c",
+        "from floe_dagster_lineage import build_run_event, to_json; "
+        "from floe_dagster_lineage.testing import SchemaValidator; "
+        "v = SchemaValidator(); assert 'site-packages' in str(v.spec_dir), v.spec_dir; "
+        "e = to_json(build_run_event('START', 'job', job_namespace='floe')); "
+        "assert v.errors(e) == [], v.errors(e); "
+        "assert v.errors(e.replace('START', 'BEGIN')), 'a bad event passed'; "
+        "print('shipped schemas:', len(v.schema_ids), 'files')",
         external=True,
     )
