@@ -1,7 +1,11 @@
 """Fixtures of floe-dagster-core's definition tests: the shop product and its runs on DuckDB.
 
 ``shop/`` is a real dbt project (dbt-duckdb) with ``compiled_artifacts.json`` written by floe-core's
-compiler (``data/shop/compile.sh``). Tests never write into it: each session copies it.
+compiler (``data/shop/compile.sh``): its compiled profile runs on ``warehouse.duckdb``, and the
+platform's second target ``duckdb_heavy`` (``heavy.duckdb``) is in ``manifest.yaml``'s orchestrator
+config, which the facade reads and core is handed (``HEAVY``). The checked-in ``profiles.yml`` is a
+developer's copy pointing at other files, which dbt must never use. Tests never write into the
+folder: each session copies it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,22 @@ import pytest
 from floe_dagster_core import AssetRunInfo
 
 SHOP = Path(__file__).parent / "data" / "shop"
+#: The platform-defined second target of the shop (plugins.orchestrator.config.compute_targets).
+HEAVY = {"duckdb_heavy": {"type": "duckdb", "path": "heavy.duckdb", "threads": 1}}
+
+
+def profile_name(product: str) -> str:
+    """The profile-name rule core is handed (the facade hands it floe-core's own)."""
+    return product.replace("-", "_")
+
+
+def shop_definitions(artifacts: Any, **kwargs: Any) -> Any:
+    """``create_definitions`` of the shop, with the platform's targets and the naming rule."""
+    from floe_dagster_core import create_definitions
+
+    kwargs.setdefault("compute_targets", HEAVY)
+    kwargs.setdefault("profile_name_rule", profile_name)
+    return create_definitions(artifacts, **kwargs)
 
 
 @dataclass
@@ -26,6 +46,7 @@ class RecordingObserver:
 
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     infos: list[AssetRunInfo] = field(default_factory=list)
+    finished_infos: list[AssetRunInfo] = field(default_factory=list)
 
     def started(self, info: AssetRunInfo) -> None:
         self.calls.append(("started", info.model, ""))
@@ -33,6 +54,7 @@ class RecordingObserver:
 
     def succeeded(self, info: AssetRunInfo) -> None:
         self.calls.append(("succeeded", info.model, ""))
+        self.finished_infos.append(info)
 
     def failed(self, info: AssetRunInfo, error: str) -> None:
         self.calls.append(("failed", info.model, error))
@@ -73,7 +95,18 @@ def copy_shop(base: Path, *, heavy_override: bool = False) -> Path:
 def shop_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A parsed copy of the shop project (``target/manifest.json`` present), heavy override on."""
     project = copy_shop(tmp_path_factory.mktemp("shop"), heavy_override=True)
-    from floe_dagster_core._dbt_project import load_manifest, resolve_profiles
+    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
+    from floe_dagster_core._dbt_project import load_manifest
 
-    load_manifest(resolve_profiles(project, None))
+    artifacts = load_artifacts(project / "compiled_artifacts.json")
+    load_manifest(
+        resolve_dbt_project(
+            project,
+            dbt_profiles=artifacts.dbt_profiles,
+            models_by_compute=models_by_compute(artifacts),
+            default_compute=artifacts.default_compute,
+            compute_targets=HEAVY,
+            profile_name_rule=profile_name,
+        )
+    )
     return project

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from floe_dagster_core import CompiledArtifacts, TransformModel, load_artifacts
+from floe_dagster_core import (
+    ArtifactsNotFoundError,
+    CompiledArtifacts,
+    TransformModel,
+    load_artifacts,
+)
 
 from .conftest import SHOP
 
@@ -91,8 +96,39 @@ def test_invalid_json_file_is_a_validation_error(tmp_path: Path):
 
 
 def test_missing_file_says_how_to_make_it(tmp_path: Path):
-    with pytest.raises(FileNotFoundError, match="run `floe platform compile"):
-        load_artifacts(tmp_path / "nope.json")
+    missing = tmp_path / "nope.json"
+    with pytest.raises(ArtifactsNotFoundError) as error:
+        load_artifacts(missing)
+    assert isinstance(error.value, FileNotFoundError)
+    assert str(error.value) == (
+        f"Compiled artifacts not found at {missing}. Compile the product first: floe platform "
+        f"compile --spec floe.yaml --manifest manifest.yaml --output {missing}."
+    )
+
+
+def test_a_folder_means_its_compiled_artifacts_json(tmp_path: Path):
+    with pytest.raises(ArtifactsNotFoundError, match=r"not found at .*compiled_artifacts.json\."):
+        load_artifacts(tmp_path)
+
+
+def test_an_object_with_the_same_attributes_is_read_as_the_artifacts():
+    """floe-core's own validated CompiledArtifacts is read through its attributes."""
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(
+        name="a", compute=None, tags=None, depends_on=["raw"], quality_tier="gold"
+    )
+    floe_like = SimpleNamespace(
+        version="0.16.0",
+        metadata=SimpleNamespace(product_name="p", product_version="1"),
+        transforms=SimpleNamespace(models=[model], default_compute="duckdb"),
+        dbt_profiles=None,
+        plugins=SimpleNamespace(compute=SimpleNamespace(type="duckdb", config=None)),
+    )
+    artifacts = load_artifacts(floe_like)
+    assert [t.name for t in artifacts.graph.order] == ["a"]
+    assert artifacts.graph.sources == ("raw",)
+    assert artifacts.graph.by_name["a"].quality_tier == "gold"
 
 
 def test_zero_transforms_is_valid():

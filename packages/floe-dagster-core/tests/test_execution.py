@@ -9,9 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from floe_dagster_core import create_definitions
-
-from .conftest import RecordingObserver, copy_shop
+from .conftest import RecordingObserver, copy_shop, shop_definitions
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
@@ -41,7 +39,7 @@ def shop_run(shop_project):
     observer = RecordingObserver()
     limit, _dbt_assets.LIST_LIMIT = _dbt_assets.LIST_LIMIT, 0
     try:
-        defs = create_definitions(shop_project / "compiled_artifacts.json", observers=[observer])
+        defs = shop_definitions(shop_project / "compiled_artifacts.json", observers=[observer])
     finally:
         _dbt_assets.LIST_LIMIT = limit
     job = defs.resolve_job_def("shop_analytics_job")
@@ -55,6 +53,9 @@ def test_every_asset_materializes_with_rows(shop_run):
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == MODELS | {"raw_customers", "raw_orders"}
     warehouse = tables(project / "warehouse.duckdb")
+    # the platform's compiled profile ran, never the developer's checked-in copy
+    assert not (project / "local_dev.duckdb").exists()
+    assert not (project / "local_heavy.duckdb").exists()
     assert warehouse["stg_customers"] == 3
     assert warehouse["stg_orders"] == 4
     assert warehouse["fct_orders"] == 4
@@ -123,7 +124,7 @@ def broken_project(tmp_path_factory, shop_project):
 @pytest.fixture(scope="module")
 def broken_run(broken_project):
     observer = RecordingObserver()
-    defs = create_definitions(
+    defs = shop_definitions(
         broken_project / "compiled_artifacts.json", observers=[Raising(), observer]
     )
     result = dg.materialize(
@@ -157,7 +158,7 @@ def test_observers_hear_the_failure_despite_a_raising_observer(broken_run):
 def test_per_transform_path_runs_the_model_on_its_compute_target(shop_project, tmp_path):
     project = copy_shop(tmp_path, heavy_override=True)
     observer = RecordingObserver()
-    defs = create_definitions(
+    defs = shop_definitions(
         project / "compiled_artifacts.json", assets="per_transform", observers=[observer]
     )
     result = dg.materialize([defs.resolve_assets_def("dim_calendar")])
@@ -200,3 +201,90 @@ def test_create_assets_from_transforms_failure_carries_dbts_message(broken_proje
         ("started", "dim_calendar"),
         ("failed", "dim_calendar"),
     ]
+
+
+def test_observers_hear_dbts_own_timing(shop_run):
+    _, _, observer = shop_run
+    assert len(observer.finished_infos) == len(MODELS)
+    for info in observer.finished_infos:
+        assert info.execution_time is not None
+        assert 0 <= info.execution_time < 60
+        assert info.status == "success"
+        assert info.started_at.endswith("+00:00")
+        assert info.finished_at.endswith("+00:00")
+        assert info.started_at <= info.finished_at
+
+
+class StepRecorder:
+    def __init__(self):
+        self.steps = []
+
+    def step_started(self, step):
+        self.steps.append(("started", step))
+
+    def step_finished(self, step, success):
+        self.steps.append(("finished", step, success))
+
+
+def test_step_observers_hear_each_dbt_step(shop_project):
+    recorder = StepRecorder()
+    defs = shop_definitions(shop_project / "compiled_artifacts.json", observers=[recorder])
+    result = defs.resolve_job_def("shop_analytics_job").execute_in_process()
+    assert result.success
+    started = [s for kind, s, *_ in recorder.steps if kind == "started"]
+    assert sorted(s.compute for s in started) == ["duckdb", "duckdb_heavy"]
+    heavy = next(s for s in started if s.compute == "duckdb_heavy")
+    assert heavy.models == ("dim_calendar",)
+    assert heavy.run_id == result.run_id
+    assert heavy.job_name == "shop_analytics_job"
+    assert heavy.attempt == 1
+    assert heavy.step_key == "dbt_duckdb_heavy"
+    assert [rest for kind, _, *rest in recorder.steps if kind == "finished"] == [[True], [True]]
+
+
+class Exporter:
+    """Exports every model but one, which fails with the catalog's words."""
+
+    def __init__(self, failing):
+        self.failing = failing
+        self.exported = []
+
+    def export(self, info):
+        if info.model == self.failing:
+            raise RuntimeError(f"catalog refused the commit of {info.model}")
+        self.exported.append(info.model)
+        return {"floe/iceberg_table": f"shop.{info.model}"}
+
+
+def test_a_failed_export_fails_only_its_models_asset(shop_project, tmp_path):
+    project = copy_shop(tmp_path, heavy_override=True)
+    (project / "target").mkdir()
+    shutil.copy(shop_project / "target" / "manifest.json", project / "target" / "manifest.json")
+    exporter = Exporter("stg_orders")
+    steps = StepRecorder()
+    defs = shop_definitions(
+        project / "compiled_artifacts.json", exporters=[exporter], observers=[steps]
+    )
+    result = dg.materialize(
+        [defs.resolve_assets_def("stg_customers")],
+        selection=["raw_customers", "raw_orders", "stg_customers", "stg_orders", "fct_orders"],
+        raise_on_error=False,
+    )
+    assert not result.success
+    # the other models of the step were still exported, after dbt built them
+    assert exporter.exported == ["stg_customers", "fct_orders"]
+    materialized = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in (
+            e.event_specific_data.materialization for e in result.get_asset_materialization_events()
+        )
+    }
+    assert set(materialized) == {"raw_customers", "raw_orders", "stg_customers", "fct_orders"}
+    assert materialized["fct_orders"]["floe/iceberg_table"].value == "shop.fct_orders"
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert (
+        "1 model(s) were built by dbt but their export failed, so their assets are not "
+        "materialized:\n- stg_orders: catalog refused the commit of stg_orders"
+        in failure.description
+    )
+    assert [rest for kind, _, *rest in steps.steps if kind == "finished"] == [[False]]

@@ -9,6 +9,8 @@ import pytest
 from floe_dagster_core import create_definitions
 from floe_dagster_core.testing import generated_product
 
+from .conftest import shop_definitions
+
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
 pytestmark = [
@@ -41,7 +43,7 @@ def dagster_edges(defs) -> set[tuple[str, str]]:
 @pytest.mark.slow
 def test_real_product_edges_match_dbt_exactly(shop_project):
     manifest = json.loads((shop_project / "target" / "manifest.json").read_text())
-    defs = create_definitions(shop_project / "compiled_artifacts.json")
+    defs = shop_definitions(shop_project / "compiled_artifacts.json")
     expected = manifest_edges(manifest)
     assert expected == {
         ("raw_customers", "stg_customers"),

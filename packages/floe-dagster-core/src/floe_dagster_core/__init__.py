@@ -9,11 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "ARTIFACTS_FILE",
+    "ArtifactsNotFoundError",
     "AssetObserver",
     "AssetRunInfo",
     "CompiledArtifacts",
+    "DbtProject",
+    "DbtProjectError",
     "FloeDbtTranslator",
+    "ModelExporter",
     "ScheduleSpec",
+    "StepInfo",
+    "StepObserver",
     "TransformGraph",
     "TransformModel",
     "__version__",
@@ -22,26 +29,36 @@ __all__ = [
     "create_assets_from_transforms",
     "create_definitions",
     "load_artifacts",
+    "models_by_compute",
+    "project_dir_for",
+    "read_artifacts_file",
+    "resolve_dbt_project",
     "validate_cron",
     "validate_timezone",
     "validate_transforms",
 ]
 
 from floe_dagster_core._artifacts import (
+    ARTIFACTS_FILE,
     CompiledArtifacts,
-    TransformModel,
     load_artifacts,
+    models_by_compute,
+    read_artifacts_file,
     validate_transforms,
 )
+from floe_dagster_core._dbt_project import DbtProject, project_dir_for, resolve_dbt_project
+from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
+from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._observers import AssetObserver, AssetRunInfo
+from floe_dagster_core._observers import AssetObserver, AssetRunInfo, StepInfo, StepObserver
 from floe_dagster_core._schedules import (
     ScheduleSpec,
     build_schedule_definition,
     validate_cron,
     validate_timezone,
 )
-from floe_dagster_core._specs import job_name as all_assets_job_name
+from floe_dagster_core._specs import all_assets_job_name
+from floe_dagster_core._transform import TransformModel
 
 if TYPE_CHECKING:
     from floe_dagster_core._definitions import create_definitions

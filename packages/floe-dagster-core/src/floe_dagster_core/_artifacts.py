@@ -1,14 +1,15 @@
-"""A tolerant pydantic view of floe's CompiledArtifacts: the parts this plugin uses.
+"""A tolerant pydantic view of floe's CompiledArtifacts: the parts this package uses.
 
 It reads the ``compiled_artifacts.json`` written by ``floe platform compile`` (floe-core 0.1.0a1,
-schema version 0.16.0) and ignores every field it does not use, so newer artifacts still load.
-Each transform also accepts the fields of floe-core's ``TransformConfig`` (path, schema_name,
-materialization, meta). Validating a ``CompiledArtifacts`` validates the transform graph too.
+schema version 0.16.0) and ignores every field it does not use, so newer artifacts still load. It
+takes a dict, the JSON file, or any object with the same attributes: floe-core's own validated
+``CompiledArtifacts`` (what the plugin facade passes, so the file is parsed once). Each transform
+also accepts the fields of floe-core's ``TransformConfig`` (path, schema_name, materialization,
+meta). Validating a ``CompiledArtifacts`` validates the transform graph too.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -16,49 +17,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from floe_dagster_core._errors import ArtifactsNotFoundError
 from floe_dagster_core._graph import TransformGraph, build_graph
+from floe_dagster_core._transform import TransformModel
 
-
-class TransformModel(BaseModel):
-    """One dbt model of the product, as the compiler or floe-core's ``TransformConfig`` gives it.
-
-    Examples:
-        >>> TransformModel(name="stg_customers", depends_on=["raw_customers"]).depends_on
-        ['raw_customers']
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    name: str = Field(description="The dbt model name, e.g. 'stg_customers'.")
-    compute: str | None = Field(
-        default=None, description="Compute target override; None means the product default."
-    )
-    tags: list[str] = Field(default_factory=list)
-    depends_on: list[str] = Field(default_factory=list)
-    quality_tier: str | None = None
-    path: str = ""
-    schema_name: str = ""
-    materialization: str = "table"
-    meta: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("tags", "depends_on", "meta", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any, info: Any) -> Any:
-        # The compiler writes null for an absent list.
-        if value is None:
-            return {} if info.field_name == "meta" else []
-        return value
-
-    @field_validator("materialization", mode="before")
-    @classmethod
-    def _default_materialization(cls, value: Any) -> Any:
-        return "table" if value in (None, "") else value
+#: The file ``floe platform compile --output`` writes by convention.
+ARTIFACTS_FILE = "compiled_artifacts.json"
+_VIEW = ConfigDict(extra="ignore", frozen=True, from_attributes=True)
 
 
 class Transforms(BaseModel):
     """``transforms`` of the artifacts: the models and the product's default compute target."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = _VIEW
 
     models: list[TransformModel] = Field(default_factory=list)
     default_compute: str | None = None
@@ -72,10 +43,27 @@ class Transforms(BaseModel):
 class ArtifactsMetadata(BaseModel):
     """``metadata`` of the artifacts."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = _VIEW
 
     product_name: str = Field(min_length=1)
     product_version: str | None = None
+
+
+class PluginChoice(BaseModel):
+    """One entry of ``plugins`` (e.g. ``plugins.compute``): the plugin type and its config."""
+
+    model_config = _VIEW
+
+    type: str
+    config: dict[str, Any] | None = None
+
+
+class Plugins(BaseModel):
+    """``plugins`` of the artifacts, as far as this package reads them (the compute plugin)."""
+
+    model_config = _VIEW
+
+    compute: PluginChoice | None = None
 
 
 class CompiledArtifacts(BaseModel):
@@ -94,14 +82,13 @@ class CompiledArtifacts(BaseModel):
         ['a', 'b']
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = _VIEW
 
     version: str = Field(description="Schema version of the artifacts, e.g. '0.16.0'.")
     metadata: ArtifactsMetadata
     transforms: Transforms = Field(default_factory=Transforms)
     dbt_profiles: dict[str, Any] | None = None
-    plugins: dict[str, Any] | None = None
-    observability: dict[str, Any] | None = None
+    plugins: Plugins | None = None
     _graph: TransformGraph = PrivateAttr()
 
     @field_validator("transforms", mode="before")
@@ -124,9 +111,8 @@ class CompiledArtifacts(BaseModel):
         """The product's default compute target (``duckdb`` when the artifacts name none)."""
         if self.transforms.default_compute:
             return self.transforms.default_compute
-        plugins = self.plugins or {}
-        compute = plugins.get("compute") or {}
-        return str(compute.get("type") or "duckdb")
+        compute = self.plugins.compute if self.plugins is not None else None
+        return compute.type if compute is not None and compute.type else "duckdb"
 
     def compute_of(self, transform: TransformModel) -> str:
         """The compute target ``transform`` runs on."""
@@ -153,42 +139,51 @@ class TransformList(BaseModel):
 
 
 def load_artifacts(
-    artifacts: CompiledArtifacts | Mapping[str, Any] | str | PathLike[str],
+    artifacts: CompiledArtifacts | Mapping[str, Any] | str | PathLike[str] | Any,
 ) -> CompiledArtifacts:
-    """Validate CompiledArtifacts given as a model, a dict, or the path of the JSON file.
+    """Validate CompiledArtifacts given as a model, a dict, the JSON file, or an object.
+
+    An object is read through its attributes: floe-core's own ``CompiledArtifacts`` works as is.
 
     Raises:
         pydantic.ValidationError: The artifacts are invalid; the message names the field path,
             the bad value and what is expected.
-        FileNotFoundError: ``artifacts`` is a path that does not exist.
+        ArtifactsNotFoundError: ``artifacts`` is a path that does not exist.
 
     Examples:
         >>> load_artifacts({"version": "0.16.0", "metadata": {"product_name": "p"}}).graph.order
-        []
+        ()
     """
     if isinstance(artifacts, CompiledArtifacts):
         return artifacts
     if isinstance(artifacts, (str, PathLike)):
-        path = Path(artifacts)
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"compiled artifacts not found at {path}: run `floe platform compile --spec "
-                "floe.yaml --manifest manifest.yaml --output compiled_artifacts.json` first, or "
-                "pass the artifacts as a dict"
-            )
-        return CompiledArtifacts.model_validate_json(path.read_bytes())
-    return CompiledArtifacts.model_validate(artifacts)
+        return CompiledArtifacts.model_validate_json(read_artifacts_file(artifacts))
+    if isinstance(artifacts, Mapping):
+        return CompiledArtifacts.model_validate(artifacts)
+    return CompiledArtifacts.model_validate(artifacts, from_attributes=True)
 
 
-def read_artifacts_dict(artifacts: Mapping[str, Any] | str | PathLike[str]) -> dict[str, Any]:
-    """The raw artifacts as a dict (read from the file when given a path)."""
-    if isinstance(artifacts, (str, PathLike)):
-        path = Path(artifacts)
-        if not path.is_file():
-            return {}
-        loaded = json.loads(path.read_text())
-        return loaded if isinstance(loaded, dict) else {}
-    return dict(artifacts)
+def read_artifacts_file(path: str | PathLike[str]) -> bytes:
+    """The bytes of a ``compiled_artifacts.json``; the one place that reports a missing file.
+
+    Raises:
+        ArtifactsNotFoundError: The file does not exist (or is a folder without the file).
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / ARTIFACTS_FILE
+    try:
+        return file.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise ArtifactsNotFoundError(file) from None
+
+
+def models_by_compute(artifacts: CompiledArtifacts) -> dict[str, list[str]]:
+    """The models of each compute target, in the artifacts' order."""
+    found: dict[str, list[str]] = {}
+    for transform in artifacts.transforms.models:
+        found.setdefault(artifacts.compute_of(transform), []).append(transform.name)
+    return found
 
 
 def validate_transforms(transforms: Sequence[Any]) -> TransformList:

@@ -31,17 +31,20 @@ from dagster import AssetExecutionContext
 from dagster_dbt import dbt_assets
 
 from floe_dagster_core import _specs
-from floe_dagster_core._artifacts import TransformModel
 from floe_dagster_core._errors import validation_error
+from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._observe import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
     lookup_for,
+    step_info,
+    step_scope,
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._transform import TransformModel
 
 #: Above this many names, a selection is passed one argument per model (see the docstring).
 LIST_LIMIT = 200
@@ -138,6 +141,7 @@ def build_dbt_assets(
     *,
     default_compute: str,
     observers: Sequence[AssetObserver],
+    exporters: Sequence[ModelExporter] = (),
     location: str = "transforms.models",
 ) -> tuple[list[Any], list[TargetSelection]]:
     """``@dbt_assets`` for ``manifest``, one per compute target, and their selections."""
@@ -152,7 +156,7 @@ def build_dbt_assets(
     if any(selection.long for selection in chosen):
         manifest = _marked(manifest, compute_of, default_compute)
     assets = [
-        _target_assets(manifest, selection, translator, facts, tuple(observers))
+        _target_assets(manifest, selection, translator, facts, tuple(observers), tuple(exporters))
         for selection in chosen
     ]
     return assets, chosen
@@ -216,7 +220,9 @@ def _model_facts(
             compute=translator.compute(node),
             metadata={
                 "schema": node.get("schema"),
-                "database": node.get("database"),
+                # only a database the model sets itself: the manifest's resolved one is the
+                # default target's, not the one of the compute target the model runs on
+                "database": (node.get("config") or {}).get("database"),
                 "materialization": (node.get("config") or {}).get("materialized"),
                 "quality_tier": transform.quality_tier if transform else None,
             },
@@ -230,6 +236,7 @@ def _target_assets(
     translator: Any,
     facts: Mapping[str, ModelFacts],
     observers: tuple[AssetObserver, ...],
+    exporters: tuple[ModelExporter, ...],
 ) -> Any:
     resource_key = _specs.resource_key(selection.compute)
 
@@ -243,34 +250,78 @@ def _target_assets(
     )
     def _build(context: AssetExecutionContext) -> Any:
         dbt = getattr(context.resources, resource_key)
-        dispatch = ObserverDispatch(observers, lookup_for(context, facts))
-        if selection.long and _is_full_run(context):
-            invocation = dbt.cli(
-                ["build", *selection.cli_args()],
-                raise_on_error=False,
-                manifest=manifest,
-                dagster_dbt_translator=translator,
-            )
-            watch(invocation, dispatch)
-            for event in invocation.stream_raw_events():
-                yield from event.to_default_asset_events(
+        full = _is_full_run(context)
+        models = (
+            selection.models if full else tuple(key.path[-1] for key in context.selected_asset_keys)
+        )
+        step = step_info(context, selection.compute, models)
+        with step_scope(observers, step) as outcome:
+            dispatch = ObserverDispatch(observers, lookup_for(context, facts))
+            if selection.long and full:
+                invocation = dbt.cli(
+                    ["build", *selection.cli_args()],
+                    raise_on_error=False,
                     manifest=manifest,
                     dagster_dbt_translator=translator,
-                    context=context,
-                    target_path=invocation.target_path,
                 )
-        else:
-            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-            watch(invocation, dispatch)
-            yield from invocation.stream()
-        if not invocation.is_successful():
-            raise dg.Failure(
-                description=failure_message(
-                    f"the {selection.compute} models", selection.compute, dispatch, invocation
-                )
+            else:
+                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            if observers or exporters:
+                watch(invocation, dispatch)
+            events = _dagster_events(
+                context, invocation, manifest, translator, selection.long and full
             )
+            failures = ExportFailures()
+            if exporters:
+                events = exported(events, exporters, dispatch.built, _model_of(context), failures)
+            yield from events
+            problems = []
+            if not invocation.is_successful():
+                problems.append(
+                    failure_message(
+                        f"the {selection.compute} models", selection.compute, dispatch, invocation
+                    )
+                )
+            if failures:
+                problems.append(failures.message())
+            if problems:
+                outcome[0] = False
+                raise dg.Failure(description="\n\n".join(problems))
 
     return _build
+
+
+def _dagster_events(
+    context: AssetExecutionContext, invocation: Any, manifest: Any, translator: Any, own: bool
+) -> Any:
+    """The Dagster events of the step's dbt invocation.
+
+    ``own``: floe passed the selection itself (a long list), so the raw events are converted
+    here, with the marked manifest; otherwise dagster-dbt's own ``stream()`` does it.
+    """
+    if not own:
+        yield from invocation.stream()
+        return
+    for event in invocation.stream_raw_events():
+        yield from event.to_default_asset_events(
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            context=context,
+            target_path=invocation.target_path,
+        )
+
+
+def _model_of(context: AssetExecutionContext) -> Any:
+    """Maps a Dagster event to the model it materializes (None for checks and observations)."""
+
+    def model_of(event: Any) -> str | None:
+        if isinstance(event, dg.Output):
+            return str(context.asset_key_for_output(event.output_name).path[-1])
+        if isinstance(event, dg.AssetMaterialization):
+            return str(event.asset_key.path[-1])
+        return None
+
+    return model_of
 
 
 def _is_full_run(context: AssetExecutionContext) -> bool:

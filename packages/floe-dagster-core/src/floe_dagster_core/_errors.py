@@ -10,7 +10,14 @@ catch one type whatever went wrong::
      ├── floe_invalid_identifier    a name that is not a dbt/SQL identifier
      ├── floe_unknown_materialization
      ├── floe_invalid_tag           a tag Dagster cannot carry
-     └── floe_model_not_in_manifest a transform missing from the dbt project
+     ├── floe_model_not_in_manifest a transform missing from the dbt project
+     ├── floe_undefined_compute     a transform's compute target no platform configuration defines
+     └── floe_profile_not_found     the compiled profiles lack the profile dbt_project.yml names
+
+Two conditions are not about a field, and have a type of their own::
+
+    ArtifactsNotFoundError (FileNotFoundError)   no compiled_artifacts.json where it was looked for
+    DbtProjectError (ValueError)                 the dbt project cannot be read (dbt_project.yml)
 
 Graph errors are raised as ``PydanticCustomError`` inside model validators; pydantic wraps them
 into the ``ValidationError``. ``graph_error`` builds one with a uniform message.
@@ -40,3 +47,21 @@ def validation_error(
         title,
         [{"type": graph_error(kind, message), "loc": loc, "input": value}],
     )
+
+
+class ArtifactsNotFoundError(FileNotFoundError):
+    """No ``compiled_artifacts.json`` at the path given; the message says how to make one."""
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+        super().__init__(
+            f"Compiled artifacts not found at {path}. Compile the product first: floe platform "
+            f"compile --spec floe.yaml --manifest manifest.yaml --output {path}."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DbtProjectError(ValueError):
+    """The product's dbt project cannot be used as it is; the message names the file and the fix."""

@@ -12,12 +12,9 @@ import re
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from floe_dagster_core._errors import graph_error
-
-if TYPE_CHECKING:
-    from floe_dagster_core._artifacts import TransformModel
+from floe_dagster_core._transform import TransformModel
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: A source may be qualified by its dbt source name: ``raw.customers``.
@@ -69,7 +66,7 @@ def build_graph(transforms: Sequence[TransformModel], location: str) -> Transfor
             ``ValidationError`` the caller sees.
 
     Examples:
-        >>> from floe_dagster_core._artifacts import TransformModel
+        >>> from floe_dagster_core._transform import TransformModel
         >>> g = build_graph([TransformModel(name="b", depends_on=["a"])], "transforms")
         >>> g.sources
         ('a',)

@@ -1,24 +1,37 @@
-"""Running dbt for an asset and telling the observers what each model does.
+"""Running dbt for an asset and telling the observers what each model does, as dbt says it.
 
-dbt's structured log (``DBT_LOG_FORMAT=json``, which dagster-dbt sets) carries a ``NodeStart`` and
-a ``NodeFinished`` event for every node it runs, in order. ``run_dbt`` reads those raw events on
-the way to dagster-dbt's own event conversion, calls each observer's ``started`` / ``succeeded``
-/ ``failed`` for the models it knows, and raises a ``dagster.Failure`` carrying dbt's error
-messages when the command fails. An observer that raises is logged as a warning and ignored.
+dbt's structured log (``DBT_LOG_FORMAT=json``, which dagster-dbt sets) carries a start line and a
+result line (``Log*Result``) for every node it runs, in order, with dbt's own timing. ``watch``
+reads those raw events on the way to dagster-dbt's own event conversion and turns them into
+observer calls (``started`` / ``succeeded`` / ``failed``).
+
+The reading happens on a thread of its own (``floe-dbt-events``): observers hear of a model the
+moment dbt reports it, not when Dagster has finished storing the previous model's events, and a
+slow observer (a lineage receiver) never holds up the step. The step's own thread takes the same
+events, in the same order, from a queue. An interrupt of the step is forwarded to dbt (SIGINT),
+as dagster-dbt itself does.
+
+An observer that raises is logged as a warning and ignored. ``step_scope`` tells observers that
+define ``step_started`` / ``step_finished`` (``StepObserver``) when a dbt step starts and ends.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import signal
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
-from floe_dagster_core._observers import AssetObserver, AssetRunInfo
+from floe_dagster_core._observers import AssetObserver, AssetRunInfo, StepInfo
 
 logger = logging.getLogger(__name__)
 
 _FAILED = frozenset({"error", "fail", "runtime error"})
+_DONE = object()
 
 
 class ObserverDispatch:
@@ -32,7 +45,8 @@ class ObserverDispatch:
         self._observers = tuple(observers)
         self._lookup = lookup  # dbt unique_id or model name -> the model's run info, or None
         self.errors: list[str] = []
-        self._started: set[str] = set()
+        self.built: dict[str, AssetRunInfo] = {}  # the models dbt built, in its order
+        self._started: dict[str, AssetRunInfo] = {}
         self._finished: set[str] = set()
         self._pending: dict[str, tuple[AssetRunInfo, str]] = {}
 
@@ -50,22 +64,31 @@ class ObserverDispatch:
             self.errors.append(str(info["msg"]))
         node = data.get("node_info") or {}
         uid = str(node.get("unique_id") or "")
-        if not uid or not self._observers:
+        if not uid:
             return
         status = str(node.get("node_status") or "").lower()
         if status == "started" and uid not in self._started:
             run_info = self._info(uid, node)
             if run_info is not None:
-                self._started.add(uid)
+                run_info = replace(run_info, started_at=_utc(node.get("node_started_at")))
+                self._started[uid] = run_info
                 self._call("started", run_info)
         elif name.startswith("Log") and name.endswith("Result") and uid not in self._finished:
-            run_info = self._info(uid, node)
+            run_info = self._started.get(uid) or self._info(uid, node)
             if run_info is None:
                 return
             self._finished.add(uid)
+            run_info = replace(
+                run_info,
+                started_at=run_info.started_at or _utc(node.get("node_started_at")),
+                finished_at=_utc(node.get("node_finished_at")),
+                execution_time=_seconds(data.get("execution_time")),
+                status=status or None,
+            )
             if status in _FAILED:
                 self._pending[uid] = (run_info, str(info.get("msg") or "dbt reported an error"))
             elif status in ("success", "pass"):
+                self.built[run_info.model] = run_info
                 self._call("succeeded", run_info)
         elif name == "RunResultError" and uid in self._pending:
             run_info, _ = self._pending.pop(uid)
@@ -82,30 +105,133 @@ class ObserverDispatch:
 
     def _call(self, method: str, *args: Any) -> None:
         for observer in self._observers:
-            try:
-                getattr(observer, method)(*args)
-            except Exception as error:  # noqa: BLE001 - an observer must never fail a run
-                logger.warning(
-                    "floe asset observer %r raised in %s(%s): %s; the run goes on",
-                    type(observer).__name__,
-                    method,
-                    getattr(args[0], "asset_key", "?"),
-                    error,
-                )
+            _guarded(observer, method, *args)
+
+
+def _guarded(observer: Any, method: str, *args: Any) -> None:
+    """Call ``observer.method(*args)`` if it exists; an exception is a warning, never a failure."""
+    function = getattr(observer, method, None)
+    if function is None:
+        return
+    try:
+        function(*args)
+    except Exception as error:  # noqa: BLE001 - an observer must never fail a run
+        subject = getattr(args[0], "asset_key", None) or getattr(args[0], "step_key", "?")
+        logger.warning(
+            "floe asset observer %r raised in %s(%s): %s; the run goes on",
+            type(observer).__name__,
+            method,
+            subject,
+            error,
+        )
+
+
+def _utc(value: Any) -> str | None:
+    """dbt's naive UTC timestamps (``2026-12-02T06:28:56.857488``) with their zone, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value if value.endswith(("Z", "+00:00")) else f"{value}+00:00"
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def watch(invocation: Any, dispatch: ObserverDispatch) -> None:
-    """Route ``invocation``'s raw events through ``dispatch`` before dagster-dbt sees them."""
+    """Route ``invocation``'s raw events through ``dispatch`` before dagster-dbt sees them.
+
+    dagster-dbt 0.26-0.29 all read raw events through ``stream_raw_events``, on the instance;
+    the replacement reads dbt's output on a thread of its own (see the module docstring).
+    """
     original = invocation.stream_raw_events
 
     def stream_raw_events() -> Iterator[Any]:
-        for event in original():
-            dispatch.handle(event.raw_event)
-            yield event
-        dispatch.finish()
+        events: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
-    # dagster-dbt 0.26-0.29 all read raw events through this method, on the instance.
+        def pump() -> None:
+            try:
+                for event in original():
+                    dispatch.handle(event.raw_event)
+                    events.put(event)
+                dispatch.finish()
+                events.put(_DONE)
+            except BaseException as error:  # noqa: BLE001 - handed over to the step's thread
+                events.put(_Raised(error))
+
+        reader = threading.Thread(target=pump, name="floe-dbt-events", daemon=True)
+        reader.start()
+        try:
+            while True:
+                item = events.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, _Raised):
+                    raise item.error
+                yield item
+        except BaseException:
+            _interrupt(invocation)
+            raise
+        finally:
+            reader.join(timeout=5)
+
     invocation.stream_raw_events = stream_raw_events
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+
+
+def _interrupt(invocation: Any) -> None:
+    """Forward an interrupt of the step to dbt, as dagster-dbt does, and wait for it to stop."""
+    process = getattr(invocation, "process", None)
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=getattr(invocation, "termination_timeout_seconds", 25))
+    except Exception:  # noqa: BLE001 - the step is failing anyway; dbt is killed below
+        process.kill()
+
+
+@contextmanager
+def step_scope(observers: Sequence[Any], step: StepInfo) -> Iterator[list[bool]]:
+    """Tell ``StepObserver`` observers that ``step`` starts, and when it ends.
+
+    Yields a one-item list; set its item to False when the step fails (an exception leaving the
+    block counts as a failure too).
+    """
+    outcome = [True]
+    for observer in observers:
+        _guarded(observer, "step_started", step)
+    try:
+        yield outcome
+    except BaseException:
+        outcome[0] = False
+        raise
+    finally:
+        for observer in observers:
+            _guarded(observer, "step_finished", step, outcome[0])
+
+
+def step_info(context: Any, compute: str, models: Sequence[str]) -> StepInfo:
+    """The ``StepInfo`` of the running Dagster step."""
+    return StepInfo(
+        run_id=context.run.run_id,
+        job_name=context.run.job_name or "",
+        step_key=_step_key(context),
+        compute=compute,
+        models=tuple(models),
+        attempt=int(context.retry_number) + 1,
+    )
+
+
+def _step_key(context: Any) -> str:
+    # every supported Dagster (1.10-1.13) has get_step_execution_context on both context types
+    return str(context.get_step_execution_context().step.key)
 
 
 def failure_message(what: str, target: str, dispatch: ObserverDispatch, invocation: Any) -> str:
@@ -134,26 +260,29 @@ class ModelFacts:
     compute: str
     metadata: Mapping[str, Any]
 
-    def run_info(self, context: Any) -> AssetRunInfo:
-        """The ``AssetRunInfo`` of this model in the running step ``context``."""
-        return AssetRunInfo(
-            asset_key=self.asset_key,
-            model=self.model,
-            upstream=self.upstream,
-            run_id=context.run.run_id,
-            job_name=context.run.job_name or "",
-            compute=self.compute,
-            metadata=dict(self.metadata),
-        )
-
 
 def lookup_for(
     context: Any, facts: Mapping[str, ModelFacts]
 ) -> Callable[[str], AssetRunInfo | None]:
-    """A lookup from dbt unique id or model name to run info, for ``ObserverDispatch``."""
+    """A lookup from dbt unique id or model name to run info, for ``ObserverDispatch``.
+
+    The run's ids are read here, on the step's thread: the lookup runs on the reader thread.
+    """
+    run_id = context.run.run_id
+    job_name = context.run.job_name or ""
 
     def lookup(node: str) -> AssetRunInfo | None:
         found = facts.get(node)
-        return found.run_info(context) if found is not None else None
+        if found is None:
+            return None
+        return AssetRunInfo(
+            asset_key=found.asset_key,
+            model=found.model,
+            upstream=found.upstream,
+            run_id=run_id,
+            job_name=job_name,
+            compute=found.compute,
+            metadata=dict(found.metadata),
+        )
 
     return lookup

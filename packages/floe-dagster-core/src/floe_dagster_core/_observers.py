@@ -1,9 +1,12 @@
 """The observer protocol: how code outside core learns that an asset started, succeeded or failed.
 
-Core knows nothing of lineage; the facade hands ``create_definitions`` observers (for example an
-adapter that emits OpenLineage events) and core's asset bodies call them from dbt's event stream,
-once per dbt model: ``started`` when the model begins, then ``succeeded`` or ``failed``.
-An observer must never raise; core guards each call anyway and logs a warning if one does.
+Core knows nothing of lineage or telemetry; the facade hands ``create_definitions`` observers (for
+example an adapter that emits OpenLineage events) and core's asset bodies call them from dbt's
+event stream, as soon as dbt reports it, once per dbt model: ``started`` when the model begins,
+then ``succeeded`` or ``failed``, with dbt's own timing. An observer may also define
+``step_started(step)`` and ``step_finished(step, success)``, called around each dbt step in the
+run process (``StepObserver``). An observer must never raise; core guards each call anyway and
+logs a warning if one does.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ class AssetRunInfo:
         job_name: The Dagster job name.
         compute: The compute target (dbt target) the model runs on.
         metadata: Extra facts (schema, database, materialization, columns when known).
+        started_at: When dbt started the model (ISO 8601, UTC), when dbt said so.
+        finished_at: When dbt finished it (on ``succeeded`` / ``failed``).
+        execution_time: dbt's own execution time of the model, in seconds.
+        status: dbt's status of the node (``success``, ``error``...), when finished.
+        adapter_response: dbt's adapter response (e.g. ``rows_affected``), when dbt sent it.
     """
 
     asset_key: str
@@ -34,6 +42,32 @@ class AssetRunInfo:
     job_name: str
     compute: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    started_at: str | None = None
+    finished_at: str | None = None
+    execution_time: float | None = None
+    status: str | None = None
+    adapter_response: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """One dbt step (one Dagster step running one dbt command) inside one Dagster run.
+
+    Attributes:
+        run_id: The Dagster run id.
+        job_name: The Dagster job name.
+        step_key: The Dagster step key.
+        compute: The compute target the step's dbt command runs on.
+        models: The dbt models the step selected (asset keys, slash-joined).
+        attempt: The step's attempt number (1 for the first, more on retries).
+    """
+
+    run_id: str
+    job_name: str
+    step_key: str
+    compute: str
+    models: Sequence[str]
+    attempt: int = 1
 
 
 @runtime_checkable
@@ -48,3 +82,14 @@ class AssetObserver(Protocol):
 
     def failed(self, info: AssetRunInfo, error: str) -> None:
         """The asset's dbt model failed; ``error`` is dbt's message."""
+
+
+@runtime_checkable
+class StepObserver(Protocol):
+    """Optionally, an observer also hears of each dbt step (e.g. to open and export a span)."""
+
+    def step_started(self, step: StepInfo) -> None:
+        """A dbt step starts, in the run process, before dbt runs."""
+
+    def step_finished(self, step: StepInfo, success: bool) -> None:
+        """The dbt step ended (dbt has exited); ``success`` is whether every model succeeded."""

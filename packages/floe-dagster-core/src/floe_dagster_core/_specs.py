@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from floe_dagster_core._graph import TAG
 
 if TYPE_CHECKING:
-    from floe_dagster_core._artifacts import TransformModel
+    from floe_dagster_core._transform import TransformModel
 
 #: Metadata keys floe puts on every asset.
 COMPUTE_KEY = "floe/compute"
@@ -115,11 +115,11 @@ def resource_key(compute: str) -> str:
     return "dbt_" + _NOT_NAME.sub("_", compute)
 
 
-def job_name(product_name: str | None) -> str:
+def all_assets_job_name(product_name: str | None) -> str:
     """The name of the job that materializes every asset: ``<product>_job``, sanitised.
 
     Examples:
-        >>> job_name("shop-analytics")
+        >>> all_assets_job_name("shop-analytics")
         'shop_analytics_job'
     """
     base = _NOT_NAME.sub("_", product_name or "").strip("_")

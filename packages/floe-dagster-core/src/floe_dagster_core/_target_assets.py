@@ -11,40 +11,50 @@ target instead of one per transform keeps large products quick to load in the we
 # No `from __future__ import annotations`: Dagster reads the asset body's annotations (the
 # context type) at definition time, so they must be objects, not strings.
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
-from floe_dagster_core._artifacts import TransformModel
+from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._observe import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
     lookup_for,
+    step_info,
+    step_scope,
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._transform import TransformModel
 
 
 def build_target_assets(
-    graph: TransformGraph, *, default_compute: str, observers: Sequence[AssetObserver]
+    graph: TransformGraph,
+    *,
+    default_compute: str,
+    observers: Sequence[AssetObserver],
+    exporters: Sequence[ModelExporter] = (),
 ) -> list[Any]:
     """One subsettable ``multi_asset`` per compute target, one asset per transform."""
     by_compute: dict[str, list[TransformModel]] = {}
     for transform in graph.order:
         by_compute.setdefault(transform.compute or default_compute, []).append(transform)
     return [
-        _target_asset(compute, transforms, tuple(observers))
+        _target_asset(compute, transforms, tuple(observers), tuple(exporters))
         for compute, transforms in by_compute.items()
     ]
 
 
 def _target_asset(
-    compute: str, transforms: list[TransformModel], observers: tuple[AssetObserver, ...]
+    compute: str,
+    transforms: list[TransformModel],
+    observers: tuple[AssetObserver, ...],
+    exporters: tuple[ModelExporter, ...],
 ) -> Any:
     resource_key = _specs.resource_key(compute)
     specs = []
@@ -84,23 +94,47 @@ def _target_asset(
         selected = set(context.selected_asset_keys)
         names = [n for n in order if dg.AssetKey(_specs.key_path(n)) in selected]
         dbt = getattr(context.resources, resource_key)
-        dispatch = ObserverDispatch(observers, lookup_for(context, facts))
-        invocation = dbt.cli(["build", "--select", *names], raise_on_error=False)
-        watch(invocation, dispatch)
-        for event in invocation.stream_raw_events():
-            node = (event.raw_event.get("data") or {}).get("node_info") or {}
-            name = node.get("node_name")
-            if (
-                event.raw_event.get("info", {}).get("name") == "LogModelResult"
-                and node.get("node_status") == "success"
-                and name in facts
-            ):
-                yield dg.MaterializeResult(
-                    asset_key=dg.AssetKey(_specs.key_path(name)),
-                    metadata={"floe/dbt_target": compute},
-                )
-        if not invocation.is_successful():
-            what = f"model {names[0]!r}" if len(names) == 1 else f"the {compute} models"
-            raise dg.Failure(description=failure_message(what, compute, dispatch, invocation))
+        with step_scope(observers, step_info(context, compute, names)) as outcome:
+            dispatch = ObserverDispatch(observers, lookup_for(context, facts))
+            invocation = dbt.cli(["build", "--select", *names], raise_on_error=False)
+            watch(invocation, dispatch)
+            events: Iterator[Any] = _materializations(invocation, facts, compute)
+            failures = ExportFailures()
+            if exporters:
+                events = exported(events, exporters, dispatch.built, _model_of, failures)
+            yield from events
+            problems = []
+            if not invocation.is_successful():
+                what = f"model {names[0]!r}" if len(names) == 1 else f"the {compute} models"
+                problems.append(failure_message(what, compute, dispatch, invocation))
+            if failures:
+                problems.append(failures.message())
+            if problems:
+                outcome[0] = False
+                raise dg.Failure(description="\n\n".join(problems))
 
     return _run
+
+
+def _materializations(
+    invocation: Any, facts: Mapping[str, ModelFacts], compute: str
+) -> Iterator[Any]:
+    """A ``MaterializeResult`` for each selected model dbt built."""
+    for event in invocation.stream_raw_events():
+        node = (event.raw_event.get("data") or {}).get("node_info") or {}
+        name = str(node.get("node_name") or "")
+        if (
+            event.raw_event.get("info", {}).get("name") == "LogModelResult"
+            and node.get("node_status") == "success"
+            and name in facts
+        ):
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(_specs.key_path(name)),
+                metadata={"floe/dbt_target": compute},
+            )
+
+
+def _model_of(event: Any) -> str | None:
+    if isinstance(event, dg.MaterializeResult) and event.asset_key is not None:
+        return str(event.asset_key.path[-1])
+    return None

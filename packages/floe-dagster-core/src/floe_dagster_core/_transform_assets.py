@@ -15,16 +15,19 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
-from floe_dagster_core._artifacts import TransformModel, validate_transforms
+from floe_dagster_core._artifacts import validate_transforms
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._observe import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
     lookup_for,
+    step_info,
+    step_scope,
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._transform import TransformModel
 
 
 def create_assets_from_transforms(
@@ -102,17 +105,19 @@ def _transform_asset(
     def _materialize(context: AssetExecutionContext) -> Any:  # MaterializeResult; Dagster 1.10's
         # type check refuses the generic MaterializeResult[Any] as a return annotation.
         dbt = getattr(context.resources, resource_key)
-        dispatch = ObserverDispatch(observers, lookup_for(context, {transform.name: facts}))
-        invocation = dbt.cli(["build", "--select", transform.name], raise_on_error=False)
-        watch(invocation, dispatch)
-        for _ in invocation.stream_raw_events():
-            pass
-        if not invocation.is_successful():
-            raise dg.Failure(
-                description=failure_message(
-                    f"model {transform.name!r}", compute, dispatch, invocation
+        with step_scope(observers, step_info(context, compute, [transform.name])) as outcome:
+            dispatch = ObserverDispatch(observers, lookup_for(context, {transform.name: facts}))
+            invocation = dbt.cli(["build", "--select", transform.name], raise_on_error=False)
+            watch(invocation, dispatch)
+            for _ in invocation.stream_raw_events():
+                pass
+            if not invocation.is_successful():
+                outcome[0] = False
+                raise dg.Failure(
+                    description=failure_message(
+                        f"model {transform.name!r}", compute, dispatch, invocation
+                    )
                 )
-            )
         return dg.MaterializeResult(
             metadata={"floe/dbt_command": f"dbt build --select {transform.name}"}
         )

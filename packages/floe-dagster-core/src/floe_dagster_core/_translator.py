@@ -15,7 +15,7 @@ from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator
 
 from floe_dagster_core import _specs
-from floe_dagster_core._artifacts import TransformModel
+from floe_dagster_core._transform import TransformModel
 
 #: The prefix of the marker tags ``_dbt_assets`` puts on its in-memory manifest copy.
 MARKER = "floe_compute__"

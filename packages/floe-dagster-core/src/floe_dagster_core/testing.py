@@ -1,12 +1,17 @@
-"""Test helpers: generated floe products of any size (artifacts and a matching dbt manifest).
+"""Test helpers: floe CompiledArtifacts as ``floe platform compile`` writes them, and generated
+products of any size (artifacts and a matching dbt manifest).
 
-Used by this package's tests and benchmark; handy for users testing their own Definitions.
+``compiled_artifacts(...)`` gives a complete artifacts dict (schema 0.16.0, every field
+floe-core's own ``CompiledArtifacts`` requires), so tests pass what a real floe platform passes.
+Used by this project's tests and benchmark; handy for users testing their own Definitions.
 
 Examples:
+    >>> compiled_artifacts({"name": "stg_a"}, product="shop")["transforms"]["models"][0]
+    {'name': 'stg_a', 'compute': 'duckdb', 'tags': None, 'depends_on': None, 'quality_checks': None, 'quality_tier': None}
     >>> product = generated_product(3)
     >>> [m["name"] for m in product.artifacts["transforms"]["models"]]
     ['model_00000', 'model_00001', 'model_00002']
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -14,9 +19,79 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GeneratedProduct", "generated_product"]
+__all__ = ["GeneratedProduct", "compiled_artifacts", "generated_product"]
 
 _PROJECT = "generated"
+_MODEL_FIELDS = ("name", "compute", "tags", "depends_on", "quality_checks", "quality_tier")
+
+
+def compiled_artifacts(
+    *models: dict[str, Any],
+    product: str = "shop-analytics",
+    default_compute: str = "duckdb",
+    dbt_profiles: dict[str, Any] | None = None,
+    plugins: dict[str, Any] | None = None,
+    observability: dict[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A complete CompiledArtifacts dict, as floe-core 0.1.0a1's compiler writes it.
+
+    Args:
+        models: Transforms as dicts (``name`` and optionally ``compute``, ``tags``,
+            ``depends_on``, ``quality_checks``, ``quality_tier``); a missing compute is the
+            default one, as the compiler resolves it.
+        product: The product name (``metadata.product_name``).
+        default_compute: ``transforms.default_compute`` and the compute plugin's type.
+        dbt_profiles: The compiled profiles (default: none, as without a compute config).
+        plugins: Entries merged over the default plugins (compute, orchestrator).
+        observability: Entries merged over the default observability (telemetry off).
+        fields: Other top-level fields, set as given (e.g. ``deployment``, ``governance``).
+    """
+    resolved = [{key: model.get(key) for key in _MODEL_FIELDS} for model in models]
+    for model in resolved:
+        model["compute"] = model["compute"] or default_compute
+    telemetry = {
+        "enabled": False,
+        "resource_attributes": {
+            "service_name": product,
+            "service_version": "1.0.0",
+            "deployment_environment": "dev",
+            "floe_namespace": "default",
+            "floe_product_name": product,
+            "floe_product_version": "1.0.0",
+            "floe_mode": "dev",
+        },
+    }
+    artifacts: dict[str, Any] = {
+        "version": "0.16.0",
+        "metadata": {
+            "compiled_at": "2026-01-01T00:00:00",
+            "floe_version": "0.3.0",
+            "source_hash": "sha256:0000",
+            "product_name": product,
+            "product_version": "1.0.0",
+        },
+        "identity": {"product_id": f"default.{product}", "domain": "default", "repository": ""},
+        "mode": "simple",
+        "observability": {
+            "telemetry": telemetry,
+            "lineage": True,
+            "lineage_namespace": product,
+            **(observability or {}),
+        },
+        "plugins": {
+            "compute": {"type": default_compute, "version": "0.1.0", "config": None},
+            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": None},
+            **(plugins or {}),
+        },
+        # floe-core's ResolvedTransforms holds at least one model: none is ``transforms: null``
+        "transforms": (
+            {"models": resolved, "default_compute": default_compute} if resolved else None
+        ),
+        "dbt_profiles": dbt_profiles,
+    }
+    artifacts.update(fields)
+    return artifacts
 
 
 @dataclass(frozen=True)
@@ -72,17 +147,11 @@ def generated_product(
             "compute": overrides.get(name, "duckdb"),
             "tags": ["generated"],
             "depends_on": parents[name],
-            "quality_checks": None,
             "quality_tier": "silver",
         }
         for name in names
     ]
-    artifacts = {
-        "version": "0.16.0",
-        "metadata": {"product_name": "generated-product", "product_version": "1.0.0"},
-        "transforms": {"models": transforms, "default_compute": "duckdb"},
-        "plugins": {"compute": {"type": "duckdb"}, "orchestrator": {"type": "dagster"}},
-    }
+    artifacts = compiled_artifacts(*transforms, product="generated-product")
     return GeneratedProduct(artifacts, _manifest(names, parents), frozenset(edges))
 
 
