@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -29,16 +32,71 @@ MODELS = {
 def demo_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``floe-dagster demo`` as a user runs it; each stdout line is timed as it arrives."""
     folder = tmp_path_factory.mktemp("demo") / "work"
     script = Path(sys.executable).with_name("floe-dagster")
-    done = subprocess.run(
+    arrivals: list[tuple[float, str]] = []
+    with subprocess.Popen(
         [str(script), "demo", "--dir", str(folder)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=600,
-        check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        reader = threading.Thread(
+            target=lambda: arrivals.extend(
+                (time.monotonic(), line.rstrip("\n")) for line in process.stdout or []
+            )
+        )
+        reader.start()
+        stderr = process.stderr.read() if process.stderr else ""
+        process.wait(timeout=600)
+        reader.join(timeout=60)
+    done = subprocess.CompletedProcess(
+        process.args, process.returncode, "\n".join(line for _, line in arrivals), stderr
     )
+    done.arrivals = arrivals  # type: ignore[attr-defined]
     return done, folder
+
+
+def dbt_results(folder: Path) -> list[tuple[str, str, float]]:
+    """(start time, model, dbt's execution time) of every model, from dbt's own JSON logs."""
+    results = []
+    for log in folder.glob("target/*/dbt.log"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            event = json.loads(line)
+            node = event.get("data", {}).get("node_info", {})
+            if event["info"]["name"] == "LogModelResult":
+                results.append(
+                    (node["node_started_at"], node["node_name"], event["data"]["execution_time"])
+                )
+    return sorted(results)
+
+
+@pytest.mark.slow
+def test_progress_is_live_in_dbts_order_with_dbts_times(demo_run):
+    done, folder = demo_run
+    assert done.returncode == 0, done.stderr[-2000:]
+    arrivals = done.arrivals
+    running = [
+        (t, m) for t, line in arrivals for m in re.findall(r"^  \.\.\. (\w+) +running", line)
+    ]
+    finished = {
+        m: (t, float(s))
+        for t, line in arrivals
+        for m, s in re.findall(r"^  ok  (\w+) +(\d+\.\d\d) s$", line)
+    }
+    expected = dbt_results(folder)
+    assert [m for _, m in running] == [m for _, m, _ in expected]  # dbt's order
+    assert set(finished) == set(MODELS)
+    for _, model, seconds in expected:  # dbt's own execution time, as printed
+        assert abs(finished[model][1] - seconds) <= 0.05, (model, finished[model][1], seconds)
+    # live: the default target's lines are on screen while the second target's dbt still starts
+    summary = next(t for t, line in arrivals if line.startswith("Product jaffle-shop:"))
+    last_default = max(t for m, (t, _) in finished.items() if MODELS[m] == "duckdb")
+    analytics_start = next(t for t, m in running if m == "customer_revenue_by_month")
+    assert last_default < analytics_start - 0.5
+    assert finished["stg_customers"][0] < summary - 1.0
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ import pytest
 from floe_core.plugins.orchestrator import TransformConfig
 from pydantic import ValidationError
 
-from floe_dagster_core.testing import generated_product
+from floe_dagster_core import ArtifactsNotFoundError
+from floe_dagster_core.testing import compiled_artifacts, generated_product
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
@@ -25,12 +26,7 @@ def plugin() -> DagsterOrchestratorPlugin:
     return DagsterOrchestratorPlugin()
 
 
-def artifacts(*models, product="shop-analytics"):
-    return {
-        "version": "0.16.0",
-        "metadata": {"product_name": product},
-        "transforms": {"models": list(models), "default_compute": "duckdb"},
-    }
+artifacts = compiled_artifacts
 
 
 def keys(defs) -> set[str]:
@@ -65,8 +61,10 @@ def test_us2_2_chain(plugin):
 
 
 def test_us2_3_invalid_schema(plugin):
-    with pytest.raises(ValidationError, match=r"metadata\n  Field required"):
-        plugin.create_definitions({"version": "0.16.0", "transforms": {"models": []}})
+    broken = artifacts({"name": "a"})
+    del broken["metadata"]
+    with pytest.raises(ValidationError, match=r"metadata\n  Field metadata is required by"):
+        plugin.create_definitions(broken)
 
 
 def test_edge_cases_zero_cycle_duplicate(plugin):
@@ -117,13 +115,13 @@ def test_without_a_project_one_asset_per_transform(plugin, tmp_path):
 
 
 def test_missing_or_broken_artifacts_file(plugin, tmp_path):
-    with pytest.raises(FileNotFoundError, match="run `floe platform compile"):
+    with pytest.raises(ArtifactsNotFoundError, match="Compile the product first: floe platform"):
         plugin.create_definitions(tmp_path / "nope.json")
     broken = tmp_path / "broken.json"
     broken.write_text("[1, 2")
-    with pytest.raises(ValidationError, match="Invalid JSON"):
+    with pytest.raises(ValidationError, match=r"are not valid JSON \(Invalid JSON: EOF"):
         plugin.create_definitions(broken)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="must be a dict, floe-core's CompiledArtifacts or"):
         plugin.create_definitions(42)  # type: ignore[arg-type]
 
 
@@ -151,10 +149,13 @@ class Gateway:
     """Stands in for the lineage gateway to show what the facade hands over."""
 
     def __init__(self):
+        from floe_orchestrator_dagster._lineage_settings import LineageSettings
+
+        self.settings = LineageSettings()
         self.calls = []
 
-    def observers_for(self, artifacts, project_dir=None):
-        self.calls.append((artifacts["metadata"]["product_name"], project_dir))
+    def observers_for(self, artifacts, project=None):
+        self.calls.append((artifacts.product_name, project))
         return [Observer()]
 
 
@@ -167,7 +168,9 @@ def test_lineage_observers_are_asked_with_the_artifacts_and_project(tmp_path):
     defs = _definitions.create_definitions(
         DagsterPluginConfig(), path, schedules=ScheduleBook(), lineage=gateway
     )
-    assert gateway.calls == [("generated-product", path.parent.resolve())]
+    ((product, project),) = gateway.calls
+    assert product == "generated-product"
+    assert project.project_dir == path.parent.resolve()
     assert len(keys(defs)) == 21
 
 
@@ -211,9 +214,9 @@ def test_compute_targets_in_the_plugin_config_pick_the_dbt_target(tmp_path):
     plugin = DagsterOrchestratorPlugin()
     plugin.configure(
         DagsterPluginConfig.model_validate(
-            {"project_dir": str(project), "compute_targets": {"heavy": "duckdb_heavy"}}
+            {"project_dir": str(project), "compute_targets": {"heavy": "dev"}}
         )
     )
     defs = plugin.create_definitions(artifacts)
-    assert defs.resources["dbt_heavy"].target == "duckdb_heavy"
+    assert defs.resources["dbt_heavy"].target == "dev"
     assert defs.resources["dbt_duckdb"].target is None  # the default: the profile's own target

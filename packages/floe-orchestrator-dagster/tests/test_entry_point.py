@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from floe_dagster_core import ArtifactsNotFoundError
+from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import (
     DagsterOrchestratorPlugin,
     ProductLoadError,
@@ -98,20 +101,20 @@ def test_generate_opens_a_span(tmp_path: Path, spans):
 
 def test_load_without_artifacts_says_how_to_compile(tmp_path: Path):
     with pytest.raises(
-        ProductLoadError, match=r"compiled_artifacts\.json not found.*floe platform"
+        ArtifactsNotFoundError, match=r"compiled_artifacts\.json\. Compile the product first"
     ):
         load_product_definitions("p", tmp_path)
 
 
 def test_load_invalid_json(tmp_path: Path):
     (tmp_path / "compiled_artifacts.json").write_text("{not json")
-    with pytest.raises(ProductLoadError, match=r"not valid JSON \(line 1, column 2\)"):
+    with pytest.raises(ValidationError, match=r"are not valid JSON \(Invalid JSON: key must"):
         load_product_definitions("p", tmp_path)
 
 
 def test_load_refuses_another_products_artifacts(tmp_path: Path):
     (tmp_path / "compiled_artifacts.json").write_text(
-        json.dumps({"metadata": {"product_name": "other"}})
+        json.dumps(compiled_artifacts({"name": "a"}, product="other"))
     )
     with pytest.raises(ProductLoadError, match="of product 'other', not 'p'"):
         load_product_definitions("p", tmp_path)

@@ -16,8 +16,10 @@ import pytest
 from floe_core.lineage import LineageDataset, RunState
 
 from floe_dagster_core import AssetObserver, AssetRunInfo
+from floe_dagster_core.testing import compiled_artifacts
 from floe_dagster_lineage.testing import LineageReceiver, SchemaValidator
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, LineageBackendError
+from floe_orchestrator_dagster._artifacts import ProductArtifacts, read_artifacts
 from floe_orchestrator_dagster._config import DagsterPluginConfig
 from floe_orchestrator_dagster._lineage import LineageGateway
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
@@ -50,25 +52,28 @@ def _plugin(**lineage) -> DagsterOrchestratorPlugin:
     return plugin
 
 
-def _artifacts(url: str | None, **extra) -> dict:
-    artifacts: dict = {
-        "plugins": {"compute": {"type": "duckdb", "version": "0.0.0", "config": None}},
-        "observability": {"lineage": True, "lineage_namespace": "customers"},
-        "dbt_profiles": {
-            "customers": {
-                "target": "dev",
-                "outputs": {"dev": {"type": "duckdb", "path": "/data/warehouse.duckdb"}},
-            }
-        },
-    }
+def _artifacts(url: str | None, *, observability: dict | None = None) -> ProductArtifacts:
+    plugins = {}
     if url is not None:
-        artifacts["plugins"]["lineage_backend"] = {
+        plugins["lineage_backend"] = {
             "type": "marquez",
-            "version": "0.0.0",
+            "version": "0.1.0",
             "config": {"url": url, "environment": "test"},
         }
-    artifacts.update(extra)
-    return artifacts
+    return read_artifacts(
+        compiled_artifacts(
+            {"name": "stg_customers"},
+            product="customers",
+            plugins=plugins,
+            observability=observability,
+            dbt_profiles={
+                "customers": {
+                    "target": "dev",
+                    "outputs": {"dev": {"type": "duckdb", "path": "/data/warehouse.duckdb"}},
+                }
+            },
+        )
+    )
 
 
 # -- US6 acceptance scenarios ------------------------------------------------------------------
@@ -340,3 +345,30 @@ def test_the_specs_dataset_with_facets_is_accepted(receiver, validator):
     validator.assert_valid(event)
     assert event["outputs"][0]["facets"]["schema"]["fields"] == [{"name": "id", "type": "INTEGER"}]
     assert event["job"]["facets"]["sql"]["query"] == "select id from raw.customers"
+
+
+# -- the namespace, and configuration errors while definitions load ---------------------------
+
+
+def test_the_job_namespace_is_the_artifacts_lineage_namespace(receiver):
+    gateway = LineageGateway(LineageSettings())
+    (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
+    observer.started(_info("stg_customers"))
+    (event,) = receiver.events
+    assert event["job"]["namespace"] == "customers"  # observability.lineage_namespace
+    override = LineageGateway(LineageSettings(namespace="platform"))
+    (observer,) = override.observers_for(_artifacts(receiver.base_url))
+    observer.started(_info("stg_customers"))
+    assert receiver.events[-1]["job"]["namespace"] == "platform"
+
+
+def test_a_lineage_configuration_error_never_breaks_the_code_location(caplog):
+    gateway = LineageGateway(LineageSettings(backend="atlas"))
+    with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
+        assert gateway.observers_for(_artifacts(None)) == []
+    (warning,) = [r for r in caplog.records if "Lineage is off" in r.getMessage()]
+    assert warning.getMessage().startswith(
+        "Lineage is off for product customers in this process: lineage backend 'atlas' "
+        "(lineage.backend or plugins.lineage_backend.type) is not installed"
+    )
+    assert gateway.emitter.enabled is False

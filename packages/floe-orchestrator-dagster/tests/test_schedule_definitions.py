@@ -8,28 +8,21 @@ from typing import Any
 
 import dagster as dg
 
+from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 
 JOB = "shop_analytics_job"
 
 
 def artifacts(orchestrator_config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """CompiledArtifacts in the shape floe-core 0.1.0a1's compiler writes (trimmed)."""
-    return {
-        "version": "0.16.0",
-        "metadata": {"product_name": "shop-analytics", "product_version": "1.0.0"},
-        "plugins": {
-            "compute": {"type": "duckdb", "version": "0.0.0", "config": None},
-            "orchestrator": {"type": "dagster", "version": "0.0.0", "config": orchestrator_config},
+    """CompiledArtifacts as floe-core 0.1.0a1's compiler writes them, two models."""
+    return compiled_artifacts(
+        {"name": "stg_orders", "depends_on": ["raw_orders"]},
+        {"name": "fct_orders", "depends_on": ["stg_orders"]},
+        plugins={
+            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": orchestrator_config}
         },
-        "transforms": {
-            "models": [
-                {"name": "stg_orders", "compute": "duckdb", "depends_on": ["raw_orders"]},
-                {"name": "fct_orders", "compute": "duckdb", "depends_on": ["stg_orders"]},
-            ],
-            "default_compute": "duckdb",
-        },
-    }
+    )
 
 
 def schedules_of(definitions: Any) -> dict[str, dg.ScheduleDefinition]:

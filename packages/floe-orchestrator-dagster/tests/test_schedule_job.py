@@ -11,10 +11,12 @@ from opentelemetry.trace import StatusCode
 
 from floe_dagster_core import ScheduleSpec, build_schedule_definition
 from floe_dagster_core._schedule_compat import tick_times
+from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
+from floe_orchestrator_dagster._artifacts import read_artifacts
 
 NEW_YORK = ZoneInfo("America/New_York")
-NO_ARTIFACTS: dict[str, object] = {}
+NO_SCHEDULE = read_artifacts(compiled_artifacts({"name": "a"}))
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def plugin() -> DagsterOrchestratorPlugin:
 
 
 def scheduled(plugin: DagsterOrchestratorPlugin) -> list[ScheduleSpec]:
-    return plugin._schedules.specs_for(plugin.config, NO_ARTIFACTS, None)
+    return plugin._schedules.specs_for(plugin.config, NO_SCHEDULE)
 
 
 def test_us5_1_a_valid_cron_and_time_zone_create_a_schedule_with_the_right_timing(

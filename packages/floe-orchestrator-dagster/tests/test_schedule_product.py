@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -11,29 +12,23 @@ import pytest
 
 import floe_dagster_core
 from floe_dagster_core import ScheduleSpec
+from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import DagsterPluginConfig
+from floe_orchestrator_dagster._artifacts import read_artifacts
 from floe_orchestrator_dagster._schedules import ScheduleBook
 
 JOB = "shop_analytics_job"
 
 
 def artifacts(orchestrator_config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """CompiledArtifacts in the shape floe-core 0.1.0a1's compiler writes (trimmed)."""
-    return {
-        "version": "0.16.0",
-        "metadata": {"product_name": "shop-analytics", "product_version": "1.0.0"},
-        "plugins": {
-            "compute": {"type": "duckdb", "version": "0.0.0", "config": None},
-            "orchestrator": {"type": "dagster", "version": "0.0.0", "config": orchestrator_config},
+    """CompiledArtifacts as floe-core 0.1.0a1's compiler writes them, two models."""
+    return compiled_artifacts(
+        {"name": "stg_orders", "depends_on": ["raw_orders"]},
+        {"name": "fct_orders", "depends_on": ["stg_orders"]},
+        plugins={
+            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": orchestrator_config}
         },
-        "transforms": {
-            "models": [
-                {"name": "stg_orders", "compute": "duckdb", "depends_on": ["raw_orders"]},
-                {"name": "fct_orders", "compute": "duckdb", "depends_on": ["stg_orders"]},
-            ],
-            "default_compute": "duckdb",
-        },
-    }
+    )
 
 
 def config(**settings: Any) -> DagsterPluginConfig:
@@ -55,7 +50,12 @@ def write_product(folder: Path, schedule_block: str, orchestrator: dict[str, Any
 def product(
     settings: DagsterPluginConfig, found: dict[str, Any], path: Path | None = None
 ) -> list[ScheduleSpec]:
-    return ScheduleBook().specs_for(settings, found, path)
+    return ScheduleBook().specs_for(settings, loaded(found, path))
+
+
+def loaded(found: dict[str, Any], path: Path | None = None) -> Any:
+    """The validated artifacts, as if read from ``path``."""
+    return dataclasses.replace(read_artifacts(found), path=path)
 
 
 def test_no_cron_anywhere_means_no_product_schedule(tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_schedule_job_for_the_product_job_replaces_the_product_schedule() -> Non
     book.add("audit", "0 1 * * *", "UTC")
     book.add(JOB, "0 9 * * *", "Europe/London")
     found = artifacts({"default_schedule": "*/10 * * * *"})
-    assert book.specs_for(config(), found, None) == [
+    assert book.specs_for(config(), loaded(found)) == [
         ScheduleSpec(JOB, "0 9 * * *", "Europe/London"),
         ScheduleSpec("audit", "0 1 * * *", "UTC"),
     ]
@@ -184,7 +184,7 @@ def test_the_specs_become_schedule_definitions_in_core_create_definitions(tmp_pa
     book.add("audit", "@hourly", "Europe/London")
     found = json.loads(path.read_text())
     definitions = floe_dagster_core.create_definitions(
-        found, schedules=book.specs_for(config(), found, path), assets="per_transform"
+        found, schedules=book.specs_for(config(), loaded(found, path)), assets="per_transform"
     )
     repository = definitions.get_repository_def()
     product_schedule = repository.get_schedule_def(f"{JOB}_schedule")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from floe_orchestrator_dagster._compute_targets import ComputeTarget
 from floe_orchestrator_dagster._connection_settings import ConnectionSettings
 from floe_orchestrator_dagster._deploy_settings import DeploySettings
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
@@ -35,12 +36,13 @@ class DagsterPluginConfig(BaseModel):
             "compiled_artifacts.json file when the artifacts are given as a path."
         ),
     )
-    compute_targets: dict[str, str] | None = Field(
+    compute_targets: dict[str, str | ComputeTarget] | None = Field(
         default=None,
         description=(
-            "dbt target per compute target, when they differ from the default rule (the "
-            "product's default compute runs on the profile's default target, compute X on "
-            "target X), e.g. {spark: prod_spark}."
+            "Compute targets the platform defines beyond the compiled profile: a target name "
+            "of the compiled profile ({spark: prod_spark}), a whole dbt output ({analytics: "
+            "{output: {type: duckdb, path: analytics.duckdb}}}), or a floe compute plugin to ask "
+            "for one ({analytics: {plugin: duckdb, config: {path: analytics.duckdb}}})."
         ),
     )
     connection: ConnectionSettings = Field(default_factory=ConnectionSettings)

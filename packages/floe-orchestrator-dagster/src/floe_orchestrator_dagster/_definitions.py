@@ -1,37 +1,47 @@
 """Dagster Definitions and assets from CompiledArtifacts: the facade's side.
 
-The facade reads the artifacts (a dict, or the path of ``compiled_artifacts.json``), finds the
-product's dbt project (``project_dir`` in the plugin config, else the folder of the artifacts
-file), collects the schedules and the lineage observers, and hands everything to
-``floe_dagster_core.create_definitions``. floe-core's ``TransformConfig`` dataclasses are converted
-to core's ``TransformModel`` at this edge. Dagster is imported only when a method is called.
+The facade reads and validates the artifacts once with floe-core's own model
+(``_artifacts.read_artifacts``) and refuses plugin kinds it does not run. It takes the plugin
+configuration from the manifest's ``plugins.orchestrator.config`` carried in the artifacts, each
+top-level key that floe or the caller configured on the plugin taking precedence. It resolves the
+dbt project through floe-dagster-core (the compiled profiles win; floe-core's naming rule finds
+the profile), collects the schedules, the lineage and telemetry observers, and hands everything
+to ``floe_dagster_core.create_definitions``. floe-core's ``TransformConfig`` dataclasses are
+converted to core's ``TransformModel`` at this edge. Dagster is imported only when a method is
+called.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from os import PathLike
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from floe_core.plugins.orchestrator import TransformConfig
 
+    from floe_orchestrator_dagster._artifacts import ProductArtifacts
     from floe_orchestrator_dagster._config import DagsterPluginConfig
     from floe_orchestrator_dagster._schedules import ScheduleBook
 
 
 def create_definitions(
-    config: DagsterPluginConfig, artifacts: Any, *, schedules: ScheduleBook, lineage: Any
+    config: DagsterPluginConfig | None,
+    artifacts: Any,
+    *,
+    schedules: ScheduleBook,
+    lineage: Any,
+    observers: Sequence[Any] = (),
 ) -> Any:
     """Build ``dagster.Definitions`` from CompiledArtifacts.
 
     Args:
-        config: The plugin configuration (``project_dir`` is read here).
-        artifacts: The CompiledArtifacts as a dict, or a ``str``/``Path`` to the JSON file.
+        config: The plugin configuration floe or the caller set, or None; its keys take
+            precedence over the manifest's ``plugins.orchestrator.config`` in the artifacts.
+        artifacts: The CompiledArtifacts: a dict, a ``str``/``Path`` to the JSON file,
+            floe-core's ``CompiledArtifacts``, or a ``ProductArtifacts`` read already.
         schedules: The plugin's schedule book; ``specs_for`` gives the schedules to add.
         lineage: The lineage gateway; ``observers_for`` gives the asset observers.
+        observers: More observers (e.g. the demo's progress lines).
 
     Returns:
         The ``dagster.Definitions``: assets (``@dbt_assets`` per compute target when the dbt
@@ -39,36 +49,135 @@ def create_definitions(
         ``DbtCliResource`` per compute target, and the schedules.
 
     Raises:
-        pydantic.ValidationError: The artifacts are invalid (the message names the field).
-        FileNotFoundError: ``artifacts`` is a path that does not exist.
+        pydantic.ValidationError: The artifacts or the plugin configuration are invalid (the
+            message names each field and the fix).
+        floe_dagster_core.ArtifactsNotFoundError: ``artifacts`` is a path with no file.
 
     Examples:
-        >>> from floe_orchestrator_dagster._config import DagsterPluginConfig
+        >>> from floe_dagster_core.testing import compiled_artifacts
         >>> from floe_orchestrator_dagster._schedules import ScheduleBook
         >>> from floe_orchestrator_dagster._lineage import LineageGateway
-        >>> config = DagsterPluginConfig()
+        >>> from floe_orchestrator_dagster._lineage_settings import LineageSettings
         >>> defs = create_definitions(
-        ...     config,
-        ...     {"version": "0.16.0", "metadata": {"product_name": "shop"},
-        ...      "transforms": {"models": [{"name": "stg_a"}]}},
+        ...     None,
+        ...     compiled_artifacts({"name": "stg_a"}, product="shop"),
         ...     schedules=ScheduleBook(),
-        ...     lineage=LineageGateway(config.lineage),
+        ...     lineage=LineageGateway(LineageSettings()),
         ... )
         >>> defs.get_job_def("shop_job").name
         'shop_job'
     """
     from floe_dagster_core import create_definitions as build
+    from floe_orchestrator_dagster._artifacts import read_artifacts, refuse_unsupported_plugins
+    from floe_orchestrator_dagster._telemetry import telemetry_observers
 
-    artifacts_path, raw = _read(artifacts)
-    project_dir = config.project_dir or (artifacts_path.parent if artifacts_path else None)
-    specs = schedules.specs_for(config, raw, artifacts_path)
-    observers = lineage.observers_for(raw, project_dir)
+    loaded = read_artifacts(artifacts)
+    refuse_unsupported_plugins(loaded)
+    if not loaded.view.graph.order:
+        import dagster as dg
+
+        return dg.Definitions()
+    config = effective_config(config, loaded)
+    if lineage.settings != config.lineage:  # the manifest's lineage settings, from the artifacts
+        from floe_orchestrator_dagster._lineage import LineageGateway
+
+        lineage = LineageGateway(config.lineage)
+    project = dbt_project(config, loaded)
     return build(
-        raw,
-        project_dir=project_dir,
-        schedules=specs,
-        observers=observers,
-        compute_targets=config.compute_targets,
+        loaded.view,
+        project=project,
+        schedules=schedules.specs_for(config, loaded),
+        observers=[
+            *lineage.observers_for(loaded, project),
+            *telemetry_observers(loaded),
+            *observers,
+        ],
+    )
+
+
+def effective_config(
+    configured: DagsterPluginConfig | None, artifacts: ProductArtifacts
+) -> DagsterPluginConfig:
+    """The manifest's orchestrator config from the artifacts, under the keys set on the plugin.
+
+    Each top-level key the plugin was configured with (``configured.model_fields_set``) replaces
+    the artifacts' value of that key; the rest comes from ``plugins.orchestrator.config``.
+
+    Raises:
+        pydantic.ValidationError: The artifacts' config has an unknown or invalid key; the
+            message names ``plugins.orchestrator.config.<key>``.
+    """
+    from floe_orchestrator_dagster._config import DagsterPluginConfig
+
+    compiled = config_from_artifacts(artifacts)
+    if configured is None or not configured.model_fields_set:
+        return compiled
+    merged = compiled.model_dump(exclude_unset=True)
+    merged.update(configured.model_dump(include=configured.model_fields_set))
+    return DagsterPluginConfig.model_validate(merged)
+
+
+def config_from_artifacts(artifacts: ProductArtifacts) -> DagsterPluginConfig:
+    """The manifest's orchestrator config, as compiled into the artifacts, validated.
+
+    Raises:
+        pydantic.ValidationError: The config has an unknown or invalid key; the message names
+            ``plugins.orchestrator.config.<key>``.
+    """
+    from pydantic import ValidationError
+
+    from floe_orchestrator_dagster._config import DagsterPluginConfig
+
+    try:
+        return DagsterPluginConfig.model_validate(artifacts.orchestrator_config or {})
+    except ValidationError as error:
+        from pydantic_core import InitErrorDetails, PydanticCustomError
+
+        details: list[InitErrorDetails] = [
+            {
+                "type": PydanticCustomError(
+                    "floe_invalid_plugin_config",
+                    "{message}",
+                    {
+                        "message": (
+                            f"Field plugins.orchestrator.config."
+                            f"{'.'.join(str(p) for p in issue['loc'])} is invalid: "
+                            f"{issue['msg'][:1].lower()}{issue['msg'][1:]}. Fix the Dagster "
+                            "plugin's config in manifest.yaml and recompile the product."
+                        )
+                    },
+                ),
+                "loc": ("plugins", "orchestrator", "config", *issue["loc"]),
+                "input": None,
+            }
+            for issue in error.errors()
+        ]
+        raise ValidationError.from_exception_data("DagsterPluginConfig", details) from None
+
+
+def dbt_project(config: DagsterPluginConfig, artifacts: ProductArtifacts) -> Any:
+    """core's ``DbtProject`` of the product (None when no dbt project is found).
+
+    The folder is ``project_dir`` of the config, else the artifacts file's folder (core's rule);
+    the profile and targets follow core's rules with floe-core's naming rule and the
+    platform-defined ``compute_targets``.
+    """
+    from floe_core.compilation.naming import dbt_project_name
+
+    from floe_dagster_core import models_by_compute, project_dir_for, resolve_dbt_project
+    from floe_orchestrator_dagster._compute_targets import dbt_targets
+
+    folder = project_dir_for(config.project_dir, artifacts.path)
+    if folder is None:
+        return None
+    view = artifacts.view
+    return resolve_dbt_project(
+        folder,
+        dbt_profiles=view.dbt_profiles,
+        models_by_compute=models_by_compute(view),
+        default_compute=view.default_compute,
+        compute_targets=dbt_targets(config.compute_targets),
+        profile_name_rule=dbt_project_name,
     )
 
 
@@ -94,20 +203,3 @@ def create_assets(config: DagsterPluginConfig, transforms: list[TransformConfig]
         for t in transforms
     ]
     return create_assets_from_transforms(models)
-
-
-def _read(artifacts: Any) -> tuple[Path | None, dict[str, Any]]:
-    """The artifacts file (if given as a path) and the artifacts as a dict.
-
-    Core's ``load_artifacts`` reports a missing file, invalid JSON, invalid fields or a wrong
-    type, with its usual messages.
-    """
-    if isinstance(artifacts, Mapping):
-        return None, dict(artifacts)
-    from floe_dagster_core import load_artifacts
-
-    loaded = load_artifacts(artifacts)
-    if isinstance(artifacts, (str, PathLike)):
-        path = Path(artifacts).resolve()
-        return path, dict(json.loads(path.read_text(encoding="utf-8")))
-    return None, loaded.model_dump(mode="json")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from importlib import resources
@@ -52,7 +52,12 @@ class DemoReport:
 
 
 class ProgressObserver:
-    """A ``floe_dagster_core.AssetObserver`` that prints one live line per dbt model."""
+    """A ``floe_dagster_core.AssetObserver`` printing a live line when dbt starts each model and
+    one when dbt finishes it, with dbt's own execution time (and dbt's message on failure).
+
+    Core calls it the moment dbt reports a node (on its own reader thread), so the lines keep
+    dbt's pace and order.
+    """
 
     def __init__(self, report: DemoReport, echo: Callable[[str], None]) -> None:
         self._report = report
@@ -66,10 +71,15 @@ class ProgressObserver:
 
     def _finish(self, info: Any, ok: bool, error: str = "") -> None:
         outcome = self._report.assets.setdefault(info.model, AssetOutcome(info.model, info.compute))
-        outcome.seconds = time.perf_counter() - self._started.get(info.model, time.perf_counter())
-        outcome.ok, outcome.error = ok, error
-        mark = "ok " if ok else "ERR"
-        self._echo(f"  {mark} {info.model:<28} {outcome.seconds:6.2f} s")
+        if info.execution_time is not None:
+            outcome.seconds = float(info.execution_time)
+        else:  # dbt did not say: the time between its two reports
+            outcome.seconds = time.perf_counter() - self._started.get(
+                info.model, time.perf_counter()
+            )
+        outcome.ok, outcome.error = ok, one_line(error)
+        line = f"  {'ok ' if ok else 'ERR'} {info.model:<28} {outcome.seconds:6.2f} s"
+        self._echo(f"{line}  {outcome.error}" if outcome.error else line)
 
     def succeeded(self, info: Any) -> None:
         self._finish(info, True)
@@ -78,14 +88,18 @@ class ProgressObserver:
         self._finish(info, False, error)
 
 
-class _GatewayWithProgress:
-    """The lineage gateway's observers plus the progress printer."""
+def one_line(message: str) -> str:
+    """dbt's error in one line: the first line that says what failed, whitespace collapsed.
 
-    def __init__(self, gateway: Any, progress: ProgressObserver) -> None:
-        self._gateway, self._progress = gateway, progress
-
-    def observers_for(self, artifacts: Mapping[str, Any], project_dir: Any = None) -> list[Any]:
-        return [*self._gateway.observers_for(artifacts, project_dir), self._progress]
+    Examples:
+        >>> one_line("Runtime Error in model a (models/a.sql)\\n  Catalog Error: no table t\\n")
+        'Catalog Error: no table t'
+    """
+    lines = [" ".join(line.split()) for line in message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    detail = [line for line in lines[1:] if "Error" in line or "error" in line]
+    return (detail or lines)[0]
 
 
 def prepare_folder(folder: Path) -> None:
@@ -140,6 +154,7 @@ def compile_product(folder: Path) -> Path:
 
 def run_demo(folder: Path, echo: Callable[[str], None]) -> DemoReport:
     """The whole demo; raises DemoError on the first failed step."""
+    from floe_orchestrator_dagster._artifacts import read_artifacts
     from floe_orchestrator_dagster._config import DagsterPluginConfig
     from floe_orchestrator_dagster._definitions import create_definitions
     from floe_orchestrator_dagster._lineage import LineageGateway
@@ -149,13 +164,14 @@ def run_demo(folder: Path, echo: Callable[[str], None]) -> DemoReport:
     echo(f"1/4 copying the demo product to {folder}")
     prepare_folder(folder)
     echo("2/4 compiling it with floe platform compile")
-    artifacts_path = compile_product(folder)
-    raw = json.loads(artifacts_path.read_text(encoding="utf-8"))
-    product = raw["metadata"]["product_name"]
+    artifacts = read_artifacts(compile_product(folder))
+    product = artifacts.product_name
 
     echo("3/4 building the Dagster Definitions with the plugin")
     lineage_file = folder / LINEAGE_FILE
     lineage_file.parent.mkdir(parents=True, exist_ok=True)
+    # the platform's orchestrator config (compute targets...) applies as compiled; the demo only
+    # sends lineage to its own file instead of the marquez backend the manifest names
     config = DagsterPluginConfig.model_validate(
         {
             "project_dir": folder,
@@ -165,9 +181,15 @@ def run_demo(folder: Path, echo: Callable[[str], None]) -> DemoReport:
     from floe_dagster_core import all_assets_job_name
 
     report = DemoReport(folder=folder, product=product, job=all_assets_job_name(product))
-    gateway = _GatewayWithProgress(LineageGateway(config.lineage), ProgressObserver(report, echo))
+    progress = ProgressObserver(report, echo)
     with _output_to(folder / "logs" / "build.log"):  # `dbt parse` talks on stdout
-        defs = create_definitions(config, artifacts_path, schedules=ScheduleBook(), lineage=gateway)
+        defs = create_definitions(
+            config,
+            artifacts,
+            schedules=ScheduleBook(),
+            lineage=LineageGateway(config.lineage),
+            observers=[progress],
+        )
 
     echo(f"4/4 materializing every asset on DuckDB (job {report.job})")
     _materialize(defs, report)

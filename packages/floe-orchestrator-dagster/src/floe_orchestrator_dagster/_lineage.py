@@ -9,13 +9,21 @@
    is taken from floe-core's plugin registry (``floe.lineage_backends``), configured with
    ``lineage.backend_config`` or the artifacts' ``plugins.lineage_backend.config``, and its
    ``get_transport_config()`` becomes the transport (FR-018);
-4. no backend -> noop (US6 scenario 3: the call succeeds silently).
+4. else the artifacts' ``observability.lineage_transport`` (``http`` to
+   ``observability.lineage_endpoint``, ``console`` or ``noop``);
+5. no backend -> noop (US6 scenario 3: the call succeeds silently).
 
-``observers_for(artifacts)`` gives core's asset bodies an ``AssetObserver`` that turns each dbt
-model's start, success and failure into START / COMPLETE / FAIL events, with the model's table as
-output and its upstream tables as inputs, named after OpenLineage's conventions for the compute
-target's warehouse. Delivery never raises; building a bad event (unknown event type, bad facet)
-or naming a backend that is not installed does, with what to fix.
+The job namespace is ``lineage.namespace`` in the plugin config, else the artifacts'
+``observability.lineage_namespace`` (the product's namespace), else ``floe``.
+
+``observers_for(artifacts, project)`` gives core's asset bodies an ``AssetObserver`` that turns
+each dbt model's start, success and failure into START / COMPLETE / FAIL events, with the model's
+table as output and its upstream tables as inputs, named after OpenLineage's conventions for the
+warehouse of the dbt profile that actually runs (core's ``DbtProject``). Delivery never raises.
+While definitions load, a lineage configuration error (a backend that is not installed, a bad
+backend config) is one warning naming the setting, and lineage is off for that process: lineage
+never breaks a code location. Building a bad event through ``emit`` (an unknown event type, a bad
+facet) raises, with what to fix.
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -53,14 +60,28 @@ class LineageGateway:
 
     def __init__(self, settings: LineageSettings) -> None:
         self.settings = settings
-        self._artifacts: Mapping[str, Any] = {}
+        self._artifacts: Any = None  # the ProductArtifacts last bound, or None
         self._emitter: Any = None
 
-    def bind(self, artifacts: Mapping[str, Any]) -> None:
-        """Learn the artifacts (backend, dbt profiles, observability) before the first event."""
-        if dict(artifacts) != dict(self._artifacts):
+    def bind(self, artifacts: Any) -> None:
+        """Learn the artifacts (backend, observability) before the first event.
+
+        ``artifacts`` is anything ``read_artifacts`` takes (a ``ProductArtifacts`` as is).
+        """
+        from floe_orchestrator_dagster._artifacts import read_artifacts
+
+        artifacts = read_artifacts(artifacts)
+        if artifacts is not self._artifacts:
             self._artifacts = artifacts
             self._emitter = None
+
+    @property
+    def namespace(self) -> str:
+        """The job namespace (see the module docstring)."""
+        if self.settings.namespace:
+            return self.settings.namespace
+        observability = self._artifacts.model.observability if self._artifacts else None
+        return str(observability.lineage_namespace) if observability is not None else "floe"
 
     @property
     def emitter(self) -> Any:
@@ -69,7 +90,7 @@ class LineageGateway:
             from floe_dagster_lineage import LineageEmitter
 
             self._emitter = LineageEmitter(
-                self._transport(), namespace=self.settings.namespace, producer=PRODUCER
+                self._transport(), namespace=self.namespace, producer=PRODUCER
             )
         return self._emitter
 
@@ -102,7 +123,7 @@ class LineageGateway:
         event = build_run_event(
             event_type,
             job_name,
-            job_namespace=job_namespace or self.settings.namespace,
+            job_namespace=job_namespace or emitter.namespace,
             producer=producer or emitter.producer,
             run_id=run_id,
             inputs=inputs,
@@ -113,28 +134,40 @@ class LineageGateway:
         emitter.send(event)
         return UUID(event.run.runId)
 
-    def observers_for(
-        self, artifacts: Mapping[str, Any], project_dir: str | Path | None = None
-    ) -> list[Any]:
+    def observers_for(self, artifacts: Any, project: Any = None) -> list[Any]:
         """``floe_dagster_core.AssetObserver`` objects that emit lineage for each asset run.
 
-        Returns ``[]`` when lineage goes nowhere, so runs pay nothing for it.
+        Returns ``[]`` when lineage goes nowhere, so runs pay nothing for it; a lineage
+        configuration error is one warning and ``[]`` (lineage never breaks a code location).
 
         Args:
-            artifacts: The CompiledArtifacts (a dict).
-            project_dir: The product's dbt project. When it has a ``profiles.yml``, dbt runs on
-                that file's outputs (as core does), so datasets are named after them, relative
-                DuckDB paths made absolute against the project; else after the artifacts'
-                ``dbt_profiles``.
+            artifacts: The product's ``ProductArtifacts`` (or anything ``read_artifacts`` takes).
+            project: core's ``DbtProject`` (the profile dbt runs with), or None.
 
         Examples:
-            >>> LineageGateway(LineageSettings()).observers_for({})
+            >>> from floe_dagster_core.testing import compiled_artifacts
+            >>> from floe_orchestrator_dagster._artifacts import read_artifacts
+            >>> gateway = LineageGateway(LineageSettings())
+            >>> gateway.observers_for(read_artifacts(compiled_artifacts()))
             []
         """
         self.bind(artifacts)
-        if not self.emitter.enabled:
+        artifacts = self._artifacts
+        try:
+            enabled = self.emitter.enabled
+        except Exception as error:  # noqa: BLE001 - lineage must never break a code location
+            logger.warning(
+                "Lineage is off for product %s in this process: %s",
+                artifacts.product_name,
+                error,
+            )
+            from floe_dagster_lineage import LineageEmitter, NoopTransport
+
+            self._emitter = LineageEmitter(NoopTransport(), namespace=self.namespace)
             return []
-        naming = _Naming(_profiles(artifacts, project_dir), self.settings, project_dir)
+        if not enabled:
+            return []
+        naming = _Naming(_outputs(artifacts, project), self.settings)
         return [LineageObserver(self.emitter, naming)]
 
     # -- resolution -----------------------------------------------------------------------------
@@ -142,26 +175,65 @@ class LineageGateway:
     def _transport(self) -> Any:
         from floe_dagster_lineage import NoopTransport, transport_from_config
 
-        observability = self._artifacts.get("observability") or {}
-        if not self.settings.enabled or observability.get("lineage") is False:
+        model = self._artifacts.model if self._artifacts is not None else None
+        observability = model.observability if model is not None else None
+        if not self.settings.enabled or (observability is not None and not observability.lineage):
             return NoopTransport()
         if self.settings.transport:
             return transport_from_config(self._with_timeout(self.settings.transport))
-        selection = (self._artifacts.get("plugins") or {}).get("lineage_backend") or {}
-        name = self.settings.backend or selection.get("type")
-        if not name:
-            return NoopTransport()
-        config = self.settings.backend_config
-        if config is None and selection.get("type") == name:
-            config = selection.get("config")
-        transport_config = _backend_transport_config(str(name), config)
-        return transport_from_config(self._with_timeout(transport_config))
+        plugins = model.plugins if model is not None else None
+        selection = plugins.lineage_backend if plugins is not None else None
+        name = self.settings.backend or (selection.type if selection is not None else None)
+        if name:
+            config = self.settings.backend_config
+            if config is None and selection is not None and selection.type == name:
+                config = selection.config
+            transport_config = _backend_transport_config(str(name), config)
+            return transport_from_config(self._with_timeout(transport_config))
+        declared = _declared_transport(observability)
+        if declared is not None:
+            return transport_from_config(self._with_timeout(declared))
+        return NoopTransport()
 
     def _with_timeout(self, config: Mapping[str, Any]) -> dict[str, Any]:
         merged = dict(config)
         if self.settings.timeout is not None and merged.get("type") == "http":
             merged["timeout"] = self.settings.timeout
         return merged
+
+
+def _declared_transport(observability: Any) -> dict[str, Any] | None:
+    """The artifacts' ``observability.lineage_transport`` (and endpoint), as a transport config."""
+    kind = getattr(observability, "lineage_transport", None)
+    if kind == "http":
+        endpoint = observability.lineage_endpoint
+        if not endpoint:
+            raise LineageBackendError(
+                "observability.lineage_transport is 'http' but observability.lineage_endpoint is "
+                "not set, so lineage has nowhere to go. Set lineage_endpoint in manifest.yaml, "
+                "or configure a lineage backend (plugins.lineage_backend)."
+            )
+        return {"type": "http", "url": str(endpoint)}
+    if kind in ("console", "noop"):
+        return {"type": kind}
+    return None
+
+
+def _outputs(artifacts: Any, project: Any) -> Any:
+    """The dbt output each compute target runs on: the project's, else the compiled profile's."""
+    if project is not None:
+        return project.output_of
+    profiles = artifacts.model.dbt_profiles or {}
+
+    def compiled(compute: str) -> Mapping[str, Any]:
+        for profile in profiles.values():
+            outputs = (profile or {}).get("outputs") or {}
+            chosen = outputs.get(compute) or outputs.get((profile or {}).get("target"))
+            if chosen:
+                return dict(chosen)
+        return {}
+
+    return compiled
 
 
 def _backend_transport_config(name: str, config: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -194,55 +266,18 @@ def _backend_transport_config(name: str, config: Mapping[str, Any] | None) -> di
     return transport
 
 
-def _profiles(artifacts: Mapping[str, Any], project_dir: str | Path | None) -> Mapping[str, Any]:
-    """The dbt profiles dbt runs with: the project's ``profiles.yml`` first, as core does."""
-    if project_dir is not None and (Path(project_dir) / "profiles.yml").is_file():
-        import yaml
-
-        loaded = yaml.safe_load((Path(project_dir) / "profiles.yml").read_text(encoding="utf-8"))
-        if isinstance(loaded, dict):
-            return {k: v for k, v in loaded.items() if isinstance(v, dict) and "outputs" in v}
-    profiles: Mapping[str, Any] = artifacts.get("dbt_profiles") or {}
-    return profiles
-
-
 class _Naming:
     """Datasets of floe models, after OpenLineage's naming conventions for their warehouse."""
 
-    def __init__(
-        self,
-        profiles: Mapping[str, Any],
-        settings: LineageSettings,
-        project_dir: str | Path | None = None,
-    ) -> None:
-        self._profiles = profiles
+    def __init__(self, output_of: Any, settings: LineageSettings) -> None:
+        self._output_of = output_of  # compute target -> the dbt output it runs on
         self._settings = settings
-        self._project_dir = Path(project_dir).resolve() if project_dir is not None else None
         self._seen: dict[str, Any] = {}  # asset key -> its dataset, as the model named it
-
-    def _output(self, compute: str) -> Mapping[str, Any]:
-        for profile in self._profiles.values():
-            outputs = (profile or {}).get("outputs") or {}
-            target = (profile or {}).get("target")
-            chosen = (
-                outputs.get(compute) or outputs.get(target) or next(iter(outputs.values()), None)
-            )
-            if chosen:
-                return self._absolute(dict(chosen))
-        return {}
-
-    def _absolute(self, output: dict[str, Any]) -> dict[str, Any]:
-        """A relative DuckDB path made absolute against the project (where dbt runs)."""
-        path = output.get("path")
-        relative = bool(path) and path != ":memory:" and not Path(str(path)).is_absolute()
-        if output.get("type") == "duckdb" and relative and self._project_dir is not None:
-            output["path"] = str(self._project_dir / str(path))
-        return output
 
     def _place(self, compute: str) -> tuple[str, str | None, str | None]:
         from floe_dagster_lineage import database_for_profile, namespace_for_profile
 
-        output = self._output(compute)
+        output = self._output_of(compute)
         namespace = self._settings.dataset_namespace
         if namespace is None:
             namespace = namespace_for_profile(output) if output.get("type") else compute

@@ -50,12 +50,20 @@ class LineageSettings(BaseModel):
     timeout: float | None = Field(
         default=None,
         gt=0,
+        le=30,
+        allow_inf_nan=False,
         description=(
-            "Seconds one event may take to deliver over HTTP (one attempt, no retry); defaults "
-            "to the backend's timeout (5 s for marquez)."
+            "Seconds one event may take to deliver (one attempt, no retry), at most 30; "
+            "defaults to the backend's timeout (5 s for marquez)."
         ),
     )
-    namespace: str = Field(default="floe", description="OpenLineage job namespace.")
+    namespace: str | None = Field(
+        default=None,
+        description=(
+            "OpenLineage job namespace. Defaults to the artifacts' "
+            "observability.lineage_namespace (the product's namespace), else 'floe'."
+        ),
+    )
     dataset_namespace: str | None = Field(
         default=None,
         description=(

@@ -100,8 +100,9 @@ class DagsterOrchestratorPlugin(OrchestratorPlugin):
         with plugin_span("create_definitions"):
             from floe_orchestrator_dagster import _definitions
 
+            configured = self._config if isinstance(self._config, DagsterPluginConfig) else None
             return _definitions.create_definitions(
-                self.config, artifacts, schedules=self._schedules, lineage=self._lineage_gateway()
+                configured, artifacts, schedules=self._schedules, lineage=self._lineage_gateway()
             )
 
     def create_assets_from_transforms(self, transforms: list[TransformConfig]) -> list[Any]:

@@ -2,18 +2,19 @@
 
 This is what a generated ``definitions.py`` calls (floe-core's docs name it
 ``load_product_definitions(product_name, project_dir)``): the folder holds
-``compiled_artifacts.json`` (from ``floe platform compile``) and the product's dbt project.
+``compiled_artifacts.json`` (from ``floe platform compile``) and the product's dbt project. The
+artifacts are read and validated once; the plugin is configured from the manifest's
+``plugins.orchestrator.config`` carried in them (with ``project_dir`` set to the folder), so the
+code location honours the same compute targets, lineage namespace and telemetry as
+``create_definitions``.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from floe_orchestrator_dagster._errors import ProductLoadError
-
-ARTIFACTS_FILE = "compiled_artifacts.json"
 
 
 def load_product_definitions(
@@ -27,37 +28,30 @@ def load_product_definitions(
         lineage_enabled: Emit OpenLineage events through the artifacts' lineage backend.
 
     Raises:
-        ProductLoadError: the artifacts file is missing, unreadable, or for another product.
+        floe_dagster_core.ArtifactsNotFoundError: No ``compiled_artifacts.json`` in the folder.
+        pydantic.ValidationError: The artifacts or the orchestrator config are invalid.
+        ProductLoadError: The artifacts are for another product.
 
     Examples:
-        >>> defs = load_product_definitions("jaffle-shop", "products/jaffle-shop")
+        >>> defs = load_product_definitions("jaffle-shop", "products/jaffle-shop")  # doctest: +SKIP
     """
+    from floe_orchestrator_dagster._artifacts import read_artifacts
     from floe_orchestrator_dagster._config import DagsterPluginConfig
     from floe_orchestrator_dagster._plugin import DagsterOrchestratorPlugin
 
     folder = Path(project_dir)
-    path = folder / ARTIFACTS_FILE
-    try:
-        artifacts = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    artifacts = read_artifacts(folder)
+    if artifacts.product_name != product_name:
         raise ProductLoadError(
-            f"{path} not found. Compile the product first: floe platform compile --spec "
-            f"floe.yaml --manifest manifest.yaml --output {path}"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ProductLoadError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}. "
-            "Recompile the product."
-        ) from None
-    found = (artifacts.get("metadata") or {}).get("product_name")
-    if found != product_name:
-        raise ProductLoadError(
-            f"{path} holds the compiled artifacts of product {found!r}, not {product_name!r}. "
-            "Regenerate definitions.py for this folder, or compile the right product here."
+            f"{artifacts.path} holds the compiled artifacts of product "
+            f"{artifacts.product_name!r}, not {product_name!r}. Regenerate definitions.py for "
+            "this folder, or compile the right product here."
         )
+    # the manifest's orchestrator config in the artifacts applies under these (create_definitions)
     settings: dict[str, Any] = {"project_dir": folder}
     if not lineage_enabled:
-        settings["lineage"] = {"enabled": False}
+        settings["lineage"] = {**(artifacts.orchestrator_config or {}).get("lineage", {})}
+        settings["lineage"]["enabled"] = False
     plugin = DagsterOrchestratorPlugin()
     plugin.configure(DagsterPluginConfig.model_validate(settings))
-    return plugin.create_definitions(path)  # type: ignore[arg-type]  # a path is accepted too
+    return plugin.create_definitions(artifacts)  # type: ignore[arg-type]  # read already

@@ -7,6 +7,7 @@ which lists every installed orchestrator with its version when the name is unkno
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,26 @@ from floe_orchestrator_dagster._errors import (
 if TYPE_CHECKING:
     from floe_core.plugin_registry import PluginRegistry
     from floe_core.plugins.orchestrator import OrchestratorPlugin
+
+
+_shared: list[PluginRegistry] = []
+_shared_lock = threading.Lock()
+
+
+def registry() -> PluginRegistry:
+    """floe-core's registry, discovered once per process and shared by every capability.
+
+    Discovery reads every installed entry point; lineage backends, compute, catalog and storage
+    plugins are all looked up in this one registry.
+    """
+    with _shared_lock:
+        if not _shared:
+            from floe_core.plugin_registry import PluginRegistry
+
+            found = PluginRegistry()
+            found.discover_all()
+            _shared.append(found)
+        return _shared[0]
 
 
 def _registry(registry: PluginRegistry | None) -> PluginRegistry:

@@ -8,6 +8,8 @@ it, most specific first:
 
 1. ``schedule:`` in the product's ``floe.yaml``, read from the folder of compiled_artifacts.json
    (then from the plugin config's ``project_dir``), validated with floe-core's own ScheduleSpec;
+   only the top-level ``schedule:`` block is parsed (with libyaml's C loader where it exists), so
+   a product listing thousands of transforms costs no more than a small one;
 2. the plugin config: ``schedule.cron`` / ``schedule.timezone`` / ``schedule.enabled``, then
    ``default_schedule`` for the cron;
 3. the compiled artifacts' ``plugins.orchestrator.config``: the same keys, as the manifest had them
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from floe_dagster_core import ScheduleSpec
+    from floe_orchestrator_dagster._artifacts import ProductArtifacts
     from floe_orchestrator_dagster._config import DagsterPluginConfig
 
 _FIELDS = ("cron", "timezone", "enabled")
@@ -67,18 +70,14 @@ class ScheduleBook:
         return spec
 
     def specs_for(
-        self,
-        config: DagsterPluginConfig,
-        artifacts: Mapping[str, Any],
-        artifacts_path: Path | None,
+        self, config: DagsterPluginConfig, artifacts: ProductArtifacts
     ) -> list[ScheduleSpec]:
         """Every schedule the Definitions must carry: the product's own and those added here.
 
         Args:
             config: The plugin's configuration.
-            artifacts: The CompiledArtifacts, as a mapping.
-            artifacts_path: The compiled_artifacts.json file they were read from, if any; the
-                product's floe.yaml is looked for beside it.
+            artifacts: The product's validated artifacts; the product's floe.yaml is looked for
+                beside the file they were read from.
 
         Returns:
             One spec per job: the product schedule first (unless ``add`` replaced it), then the
@@ -88,7 +87,7 @@ class ScheduleBook:
             ValueError: A product schedule setting is invalid; the message names where it is.
         """
         specs: dict[str, ScheduleSpec] = {}
-        product = product_schedule(config, artifacts, artifacts_path)
+        product = product_schedule(config, artifacts)
         if product is not None:
             specs[product.job_name] = product
         specs.update(self._specs)
@@ -100,16 +99,21 @@ _Found = dict[str, tuple[Any, str]]
 
 
 def product_schedule(
-    config: DagsterPluginConfig, artifacts: Mapping[str, Any], artifacts_path: Path | None
+    config: DagsterPluginConfig, artifacts: ProductArtifacts
 ) -> ScheduleSpec | None:
     """The data product's own schedule, merged from floe.yaml and the plugin config (see above)."""
-    from floe_dagster_core import ScheduleSpec, validate_cron, validate_timezone
+    from floe_dagster_core import (
+        ScheduleSpec,
+        all_assets_job_name,
+        validate_cron,
+        validate_timezone,
+    )
 
     chosen: _Found = {}
     for found in (
-        _from_floe_yaml(config, artifacts_path),
+        _from_floe_yaml(config, artifacts.path),
         _from_config(config),
-        _from_artifacts(artifacts),
+        _from_artifacts(artifacts.orchestrator_config),
     ):
         for name, value_and_where in found.items():
             chosen.setdefault(name, value_and_where)
@@ -135,16 +139,7 @@ def product_schedule(
             f"The product schedule's enabled ({enabled_where}) must be true or false, got "
             f"{enabled!r}."
         )
-    return ScheduleSpec(_product_job_name(artifacts), cron, timezone, enabled)
-
-
-def _product_job_name(artifacts: Mapping[str, Any]) -> str:
-    # the all-assets job is named by floe-dagster-core; its rule keeps the two names in step
-    from floe_dagster_core import all_assets_job_name
-
-    metadata = artifacts.get("metadata")
-    product = metadata.get("product_name") if isinstance(metadata, Mapping) else None
-    return all_assets_job_name(product if isinstance(product, str) else None)
+    return ScheduleSpec(all_assets_job_name(artifacts.product_name), cron, timezone, enabled)
 
 
 def _from_floe_yaml(config: DagsterPluginConfig, artifacts_path: Path | None) -> _Found:
@@ -166,13 +161,12 @@ def _read_floe_yaml(path: Path) -> _Found:
     from pydantic import ValidationError
 
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        block = schedule_block(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ValueError(
             f"Cannot read the product schedule from {path}: {error}. Fix the file, or remove it "
             "from the folder of compiled_artifacts.json."
         ) from None
-    block = document.get("schedule") if isinstance(document, Mapping) else None
     if block is None:
         return {}
     try:
@@ -208,11 +202,40 @@ def _from_config(config: DagsterPluginConfig) -> _Found:
     return found
 
 
-def _from_artifacts(artifacts: Mapping[str, Any]) -> _Found:
+def schedule_block(text: str) -> Any:
+    """The value of the top-level ``schedule:`` key of a floe.yaml text, or None.
+
+    Only that block is parsed when it stands alone (the usual block style); when it does not
+    (an alias to an anchor elsewhere, flow style over several keys), the whole document is.
+    libyaml's C loader is used where PyYAML has it.
+
+    Examples:
+        >>> schedule_block("transforms: []\nschedule:\n  cron: '0 8 * * *'\n")
+        {'cron': '0 8 * * *'}
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("schedule:")]
+    if len(starts) == 1:
+        end = starts[0] + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t", "#")):
+            end += 1
+        try:
+            snippet = yaml.load("\n".join(lines[starts[0] : end]), Loader=loader)
+        except yaml.YAMLError:
+            snippet = None  # it does not stand alone: read the whole document
+        if isinstance(snippet, Mapping):
+            return snippet.get("schedule")
+    elif not starts and "schedule" not in text:
+        return None
+    document = yaml.load(text, Loader=loader)
+    return document.get("schedule") if isinstance(document, Mapping) else None
+
+
+def _from_artifacts(config: Mapping[str, Any] | None) -> _Found:
     where = "in the compiled artifacts' plugins.orchestrator.config"
-    plugins = artifacts.get("plugins")
-    orchestrator = plugins.get("orchestrator") if isinstance(plugins, Mapping) else None
-    config = orchestrator.get("config") if isinstance(orchestrator, Mapping) else None
     if not isinstance(config, Mapping):
         return {}
     schedule = config.get("schedule")
