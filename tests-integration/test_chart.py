@@ -797,6 +797,7 @@ def test_helm_lint_refuses_bad_values_naming_the_field(values, field, says):
     errors = [m["error"] for m in report["messages"] if m["severity"] >= ERROR]
     assert errors, report
     assert any(f"'{field}'" in e and says in e for e in errors), errors
+    assert not any("hunter2" in e for e in errors), "Helm's message shows the password"
 
 
 # -- the rendered dagster.yaml is valid Dagster instance configuration -----------------------------
