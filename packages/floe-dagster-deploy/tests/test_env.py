@@ -131,8 +131,10 @@ def test_secret_volumes_may_not_clash_with_the_chart_or_each_other():
 
     message = _values_error({"dagster-user-code": {"secretVolumes": [volume("tmp", "/x")]}})
     assert "secret volume name 'tmp' is used by the chart; choose another" in message
-    message = _values_error({"runLauncher": {"secretVolumes": [volume("a", "/tmp/")]}})
-    assert "mountPath /tmp is used by the chart; choose another directory" in message
+    message = _values_error(
+        {"runLauncher": {"secretVolumes": [volume("a", "/dagster-workspace/")]}}
+    )
+    assert "mountPath /dagster-workspace is used by the chart; choose another directory" in message
     across = {
         "dagster-user-code": {"secretVolumes": [volume("a", "/s/a")]},
         "runLauncher": {"secretVolumes": [volume("a", "/s/a")]},
