@@ -35,6 +35,49 @@ NAMESPACE = "data"
 RELEASE = "floe"
 WARNING, ERROR = 2, 3  # helm lint severities; --strict fails on warnings too
 
+# credentials the product's code needs, a job namespace of its own, chosen webserver clients
+HARDENED = {
+    "dagster-user-code": {
+        "env": [
+            {"name": "DBT_TARGET", "value": "prod"},
+            {
+                "name": "SNOWFLAKE_PASSWORD",
+                "valueFrom": {"secretKeyRef": {"name": "snowflake", "key": "password"}},
+            },
+            {
+                "name": "CATALOG_URI",
+                "valueFrom": {"configMapKeyRef": {"name": "catalog", "key": "uri"}},
+            },
+            {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/var/secrets/gcp/key.json"},
+        ],
+        "envFrom": [{"secretRef": {"name": "warehouse"}}, {"configMapRef": {"name": "platform"}}],
+        "secretVolumes": [
+            {
+                "name": "gcp",
+                "secretName": "gcp-sa",
+                "mountPath": "/var/secrets/gcp",
+                "items": [{"key": "key.json", "path": "key.json"}],
+            }
+        ],
+    },
+    "runLauncher": {
+        "jobNamespace": "runs",
+        "env": [{"name": "OPENLINEAGE_NAMESPACE", "value": "prod=eu"}],
+        "envFrom": [{"secretRef": {"name": "lineage"}}],
+        "secretVolumes": [{"name": "ca", "secretName": "corp-ca", "mountPath": "/etc/corp-ca"}],
+    },
+    "networkPolicy": {
+        "webserver": {
+            "fromNamespaces": ["ingress-nginx"],
+            "fromPods": [
+                {"namespace": "monitoring", "podLabels": {"app": "prometheus"}},
+                {"podLabels": {"app.kubernetes.io/name": "floe-platform"}},
+            ],
+        }
+    },
+    "postgresql": {"password": "only-for-dev"},
+}
+
 EXTERNAL_DB = {
     "host": "pg.example.internal",
     "port": 6432,
@@ -72,6 +115,13 @@ def _case_values(case: str) -> dict[str, Any]:
         return _through_yaml(helm_values(settings))
     if case == "default-launcher":
         return _through_yaml(helm_values(DeploySettings(run_launcher="default")))
+    if case == "hardened":
+        return _through_yaml(HelmValues.model_validate(HARDENED).to_values())
+    if case == "public-webserver":
+        service = {"type": "LoadBalancer", "allowPublic": True}
+        return {"dagster-webserver": {"service": service}}
+    if case == "open-network":
+        return {"networkPolicy": {"enabled": False}}
     raise AssertionError(case)
 
 
@@ -83,6 +133,9 @@ CASES = [
     "large",
     "external-db",
     "default-launcher",
+    "hardened",
+    "public-webserver",
+    "open-network",
 ]
 
 
@@ -108,13 +161,32 @@ class Rendered:
             if doc
         ]
 
-    def kind(self, kind: str) -> list[dict[str, Any]]:
-        return [o for o in self.objects if o["kind"] == kind]
+    def kind(self, kind: str, namespace: str | None = NAMESPACE) -> list[dict[str, Any]]:
+        """Objects of one kind, in the release namespace (or in ``namespace``; None: any)."""
+        return [
+            o
+            for o in self.objects
+            if o["kind"] == kind
+            and (namespace is None or o["metadata"].get("namespace", NAMESPACE) == namespace)
+        ]
 
-    def one(self, kind: str, name_suffix: str) -> dict[str, Any]:
-        found = [o for o in self.kind(kind) if o["metadata"]["name"].endswith(name_suffix)]
+    def one(self, kind: str, name_suffix: str, namespace: str = NAMESPACE) -> dict[str, Any]:
+        found = [
+            o for o in self.kind(kind, namespace) if o["metadata"]["name"].endswith(name_suffix)
+        ]
         assert len(found) == 1, f"{kind} *{name_suffix}: {[o['metadata']['name'] for o in found]}"
         return found[0]
+
+    def pod(self, name_suffix: str) -> dict[str, Any]:
+        """The pod template of a Deployment or StatefulSet: its metadata and spec."""
+        workloads = self.kind("Deployment") + self.kind("StatefulSet")
+        (workload,) = [w for w in workloads if w["metadata"]["name"].endswith(name_suffix)]
+        template: dict[str, Any] = workload["spec"]["template"]
+        return template
+
+    def launcher(self) -> dict[str, Any]:
+        config: dict[str, Any] = self.dagster_yaml()["run_launcher"]["config"]
+        return config
 
     def dagster_yaml(self) -> dict[str, Any]:
         text = self.one("ConfigMap", "-instance")["data"]["dagster.yaml"]
@@ -271,25 +343,40 @@ def test_read_only_root_where_dagster_allows_it(rendered):
     assert code["automountServiceAccountToken"] is False
 
 
-def test_role_grants_only_what_the_run_launcher_needs(rendered):
-    r = rendered["medium"]
-    role = r.one("Role", "-run-launcher")
-    assert role["metadata"]["namespace"] == NAMESPACE
-    granted = {
+def _grants(role: Mapping[str, Any]) -> set[tuple[str, str, str]]:
+    return {
         (group, resource, verb)
         for rule in role["rules"]
         for group in rule["apiGroups"]
         for resource in rule["resources"]
         for verb in rule["verbs"]
     }
-    assert all(verb != "*" and resource != "*" for _, resource, verb in granted)
-    assert ("batch", "jobs", "create") in granted
-    assert ("", "pods/log", "get") in granted
-    assert not any(resource in ("secrets", "configmaps") for _, resource, _ in granted)
-    assert {g for g, _, _ in granted} == {"batch", ""}
+
+
+def test_role_grants_only_what_the_run_launcher_needs(rendered):
+    """Exactly the calls dagster-k8s's K8sRunLauncher makes: launch, monitor, debug, terminate."""
+    r = rendered["medium"]
+    role = r.one("Role", "-run-launcher")
+    assert role["metadata"]["namespace"] == NAMESPACE
+    assert _grants(role) == {
+        ("batch", "jobs", "create"),
+        ("batch", "jobs", "delete"),
+        ("batch", "jobs", "get"),
+        ("batch", "jobs", "list"),
+        ("batch", "jobs/status", "get"),
+        ("", "pods", "delete"),  # terminating a run deletes its pods too
+        ("", "pods", "get"),
+        ("", "pods", "list"),
+        ("", "pods/log", "get"),
+        ("", "events", "list"),
+    }
     binding = r.one("RoleBinding", "-run-launcher")
-    assert binding["subjects"][0]["name"] == r.one("ServiceAccount", "")["metadata"]["name"]
-    assert rendered["default-launcher"].kind("Role") == []
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": "floe-floe-dagster", "namespace": NAMESPACE}
+    ]
+    assert rendered["default-launcher"].kind("Role", None) == []
+    assert rendered["default-launcher"].kind("RoleBinding", None) == []
 
 
 def _keys(data: Any) -> set[str]:
@@ -301,8 +388,8 @@ def _keys(data: Any) -> set[str]:
 
 
 def test_no_secret_and_no_password_unless_given(rendered):
-    for case in CASES:
-        assert rendered[case].kind("Secret") == [], case
+    for case in set(CASES) - {"hardened"}:  # hardened gives a development password
+        assert rendered[case].kind("Secret", None) == [], case
         assert "password" not in _keys(rendered[case].values), case
     assert "create secret generic floe-floe-dagster-postgresql" in rendered["medium"].notes()
 
@@ -347,6 +434,316 @@ def test_external_database_reads_the_existing_secret(rendered):
     }
 
 
+# -- security defaults: who may connect --------------------------------------------------------
+
+
+def _selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    match = selector["matchLabels"]
+    return bool(match) and all(labels.get(k) == v for k, v in match.items())
+
+
+def _policy_for(r: Rendered, pod_labels: Mapping[str, str], namespace: str = NAMESPACE) -> Any:
+    (policy,) = [
+        p
+        for p in r.kind("NetworkPolicy", namespace)
+        if _selects(p["spec"]["podSelector"], pod_labels)
+    ]
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    return policy["spec"]
+
+
+def _run_pod_labels(r: Rendered) -> dict[str, str]:
+    labels: dict[str, str] = r.launcher()["labels"]
+    return labels
+
+
+def test_every_dagster_pod_has_a_network_policy_that_selects_it(rendered):
+    r = rendered["medium"]
+    for suffix in ("-webserver", "-daemon", "-floe-product", "-postgresql"):
+        _policy_for(r, r.pod(suffix)["metadata"]["labels"])
+    assert _policy_for(r, _run_pod_labels(r)).get("ingress", []) == []
+    assert _policy_for(r, r.pod("-daemon")["metadata"]["labels"]).get("ingress", []) == []
+
+
+def test_webserver_is_reachable_from_nobody_by_default(rendered):
+    r = rendered["medium"]
+    assert _policy_for(r, r.pod("-webserver")["metadata"]["labels"])["ingress"] == []
+
+
+def test_grpc_only_from_webserver_daemon_and_run_pods(rendered):
+    r = rendered["medium"]
+    (rule,) = _policy_for(r, r.pod("-floe-product")["metadata"]["labels"])["ingress"]
+    assert rule["ports"] == [{"port": 3030, "protocol": "TCP"}]
+    peers = rule["from"]
+    assert all(set(peer) == {"podSelector"} for peer in peers), "same namespace only"
+    allowed = [
+        labels
+        for labels in (
+            r.pod("-webserver")["metadata"]["labels"],
+            r.pod("-daemon")["metadata"]["labels"],
+            r.pod("-floe-product")["metadata"]["labels"],
+            r.pod("-postgresql")["metadata"]["labels"],
+            _run_pod_labels(r),
+        )
+        if any(_selects(peer["podSelector"], labels) for peer in peers)
+    ]
+    assert allowed == [
+        r.pod("-webserver")["metadata"]["labels"],
+        r.pod("-daemon")["metadata"]["labels"],
+        _run_pod_labels(r),
+    ]
+
+
+def test_postgresql_only_from_dagster_pods(rendered):
+    r = rendered["medium"]
+    (rule,) = _policy_for(r, r.pod("-postgresql")["metadata"]["labels"])["ingress"]
+    assert rule["ports"] == [{"port": 5432, "protocol": "TCP"}]
+    for suffix in ("-webserver", "-daemon", "-floe-product"):
+        labels = r.pod(suffix)["metadata"]["labels"]
+        assert any(_selects(peer["podSelector"], labels) for peer in rule["from"]), suffix
+    assert any(_selects(peer["podSelector"], _run_pod_labels(r)) for peer in rule["from"])
+    assert len(rule["from"]) == 4
+    assert rendered["external-db"].kind("NetworkPolicy") != []
+    assert not any(
+        p["metadata"]["name"].endswith("-postgresql")
+        for p in rendered["external-db"].kind("NetworkPolicy")
+    )
+
+
+def test_webserver_reachable_from_the_namespaces_and_pods_in_values(rendered):
+    r = rendered["hardened"]
+    (rule,) = _policy_for(r, r.pod("-webserver")["metadata"]["labels"])["ingress"]
+    assert rule["ports"] == [{"port": 3000, "protocol": "TCP"}]
+    assert rule["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}},
+        {
+            "podSelector": {"matchLabels": {"app": "prometheus"}},
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+        },
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "floe-platform"}}},
+    ]
+
+
+def test_public_webserver_only_on_purpose_and_with_a_warning(rendered):
+    report = helm.lint(
+        str(CHART),
+        {"dagster-webserver": {"service": {"type": "LoadBalancer"}}},
+        strict=True,
+        kube_version=f"v{KUBE_VERSION}",
+    )
+    errors = [m["error"] for m in report["messages"] if m["severity"] >= ERROR]
+    assert any("/dagster-webserver/service/allowPublic" in e for e in errors), errors
+    r = rendered["public-webserver"]
+    assert r.one("Service", "-webserver")["spec"]["type"] == "LoadBalancer"
+    (rule,) = _policy_for(r, r.pod("-webserver")["metadata"]["labels"])["ingress"]
+    assert "from" not in rule  # any source: the Service is public on purpose
+    assert "WARNING: the Dagster webserver is exposed through a LoadBalancer" in r.notes()
+    assert "Neither the webserver nor the gRPC code server has authentication" in r.notes()
+    assert "WARNING" not in rendered["medium"].notes()
+
+
+def test_network_policies_can_be_turned_off_with_a_warning(rendered):
+    r = rendered["open-network"]
+    assert r.kind("NetworkPolicy", None) == []
+    assert "WARNING: networkPolicy.enabled is false" in r.notes()
+
+
+# -- security defaults: ServiceAccounts and tokens -------------------------------------------------
+
+
+def test_only_webserver_and_daemon_mount_a_token(rendered):
+    for case in CASES:
+        r = rendered[case]
+        k8s = r.values.get("runLauncher", {}).get("type", "K8sRunLauncher") == "K8sRunLauncher"
+        for suffix, wants_token in (
+            ("-webserver", k8s),
+            ("-daemon", k8s),
+            ("-floe-product", False),
+            ("-orders", False),
+            ("-postgresql", False),
+        ):
+            if not any(
+                w["metadata"]["name"].endswith(suffix)
+                for w in r.kind("Deployment") + r.kind("StatefulSet")
+            ):
+                continue
+            spec = r.pod(suffix)["spec"]
+            assert spec["automountServiceAccountToken"] is wants_token, (case, suffix)
+
+
+def test_run_pods_have_their_own_service_account_without_token_or_rbac(rendered):
+    r = rendered["medium"]
+    launcher_sa = r.one("ServiceAccount", "-floe-dagster")
+    run_sa = r.one("ServiceAccount", "-user-code")
+    assert launcher_sa["automountServiceAccountToken"] is False  # pods opt in
+    assert run_sa["automountServiceAccountToken"] is False
+    config = r.launcher()
+    assert config["service_account_name"] == run_sa["metadata"]["name"]
+    # dagster-k8s sets the pod's automountServiceAccountToken itself, true unless told otherwise
+    assert config["run_k8s_config"]["pod_spec_config"]["automount_service_account_token"] is False
+    assert r.pod("-floe-product")["spec"]["serviceAccountName"] == run_sa["metadata"]["name"]
+    for suffix in ("-webserver", "-daemon"):
+        assert r.pod(suffix)["spec"]["serviceAccountName"] == launcher_sa["metadata"]["name"]
+    bound = {s["name"] for b in r.kind("RoleBinding", None) for s in b["subjects"]}
+    assert bound == {launcher_sa["metadata"]["name"]}
+
+
+def test_run_tags_may_not_change_the_run_pod(rendered):
+    """A dagster-k8s/config tag could otherwise hand a run pod the launcher's ServiceAccount."""
+    allowlist = rendered["medium"].launcher()["only_allow_user_defined_k8s_config_fields"]
+    assert allowlist == {
+        "container_config": {"resources": True},
+        "job_metadata": {},
+        "job_spec_config": {},
+        "pod_spec_config": {},
+        "pod_template_spec_metadata": {},
+        "namespace": False,
+    }
+
+
+# -- credentials for the product's code -----------------------------------------------------------
+
+
+def test_env_env_from_and_secret_volumes_reach_the_code_server(rendered):
+    pod = rendered["hardened"].pod("-floe-product")["spec"]
+    (container,) = pod["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["DBT_TARGET"] == {"name": "DBT_TARGET", "value": "prod"}
+    assert env["SNOWFLAKE_PASSWORD"]["valueFrom"] == {
+        "secretKeyRef": {"name": "snowflake", "key": "password"}
+    }
+    assert env["CATALOG_URI"]["valueFrom"] == {"configMapKeyRef": {"name": "catalog", "key": "uri"}}
+    assert "OPENLINEAGE_NAMESPACE" not in env  # runLauncher.env is for run pods only
+    assert container["envFrom"] == [
+        {"secretRef": {"name": "warehouse"}},
+        {"configMapRef": {"name": "platform"}},
+    ]
+    assert {"name": "gcp", "mountPath": "/var/secrets/gcp", "readOnly": True} in container[
+        "volumeMounts"
+    ]
+    assert {
+        "name": "gcp",
+        "secret": {
+            "secretName": "gcp-sa",
+            "defaultMode": 0o440,
+            "items": [{"key": "key.json", "path": "key.json"}],
+        },
+    } in pod["volumes"]
+
+
+def test_env_env_from_and_secret_volumes_reach_the_run_pods(rendered):
+    config = rendered["hardened"].launcher()
+    assert config["env_vars"] == [
+        "DBT_TARGET=prod",
+        "GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/gcp/key.json",
+        "OPENLINEAGE_NAMESPACE=prod=eu",
+    ]
+    assert config["env_secrets"] == ["warehouse", "lineage"]
+    assert config["env_config_maps"] == ["platform"]
+    assert config["volumes"] == [
+        {
+            "name": "gcp",
+            "secret": {
+                "secret_name": "gcp-sa",
+                "default_mode": 0o440,
+                "items": [{"key": "key.json", "path": "key.json"}],
+            },
+        },
+        {"name": "ca", "secret": {"secret_name": "corp-ca", "default_mode": 0o440}},
+    ]
+    assert config["volume_mounts"] == [
+        {"name": "gcp", "mount_path": "/var/secrets/gcp", "read_only": True},
+        {"name": "ca", "mount_path": "/etc/corp-ca", "read_only": True},
+    ]
+    env = config["run_k8s_config"]["container_config"]["env"]
+    assert [e["name"] for e in env] == ["DAGSTER_PG_PASSWORD", "SNOWFLAKE_PASSWORD", "CATALOG_URI"]
+    assert env[1]["value_from"] == {"secret_key_ref": {"name": "snowflake", "key": "password"}}
+    assert env[2]["value_from"] == {"config_map_key_ref": {"name": "catalog", "key": "uri"}}
+    assert "env_vars" not in rendered["medium"].launcher()
+
+
+# -- jobNamespace works: what the run pods need is created there -----------------------------------
+
+
+def test_job_namespace_gets_what_the_run_pods_need(rendered):
+    r = rendered["hardened"]
+    assert r.launcher()["job_namespace"] == "runs"
+    run_sa = r.one("ServiceAccount", "-user-code", "runs")
+    assert run_sa["automountServiceAccountToken"] is False
+    assert r.launcher()["service_account_name"] == run_sa["metadata"]["name"]
+    instance = r.one("ConfigMap", "-instance", "runs")
+    assert instance["data"] == r.one("ConfigMap", "-instance")["data"]
+    assert r.launcher()["instance_config_map"] == instance["metadata"]["name"]
+    secret = r.one("Secret", "-postgresql", "runs")
+    assert secret["data"] == r.one("Secret", "-postgresql")["data"]
+    assert r.one("Role", "-run-launcher", "runs")["rules"]
+    binding = r.one("RoleBinding", "-run-launcher", "runs")
+    assert binding["subjects"][0]["namespace"] == NAMESPACE
+    assert r.kind("Role") == []  # nothing to do in the release namespace
+    # run pods in "runs" reach the code server and PostgreSQL, by their full host name
+    run_peer = {
+        "podSelector": {"matchLabels": _run_pod_labels(r)},
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "runs"}},
+    }
+    for suffix in ("-floe-product", "-postgresql"):
+        (rule,) = _policy_for(r, r.pod(suffix)["metadata"]["labels"])["ingress"]
+        assert run_peer in rule["from"], suffix
+    assert _policy_for(r, _run_pod_labels(r), "runs").get("ingress", []) == []
+    host = r.dagster_yaml()["run_storage"]["config"]["postgres_db"]["hostname"]
+    assert host == f"floe-floe-dagster-postgresql.{NAMESPACE}.svc"
+    notes = r.notes()
+    assert "Kubernetes Jobs in namespace runs" in notes
+    assert "must exist there too: warehouse, lineage, snowflake, gcp-sa, corp-ca" in notes
+
+
+# -- names from values are quoted: YAML never reads them as numbers or booleans --------------------
+
+
+def test_names_that_look_like_numbers_or_booleans_stay_strings():
+    values = {
+        "postgresql": {"passwordSecret": {"name": "1234", "key": "true"}},
+        "runLauncher": {"jobNamespace": "2024"},
+        "dagster-user-code": {
+            "envFrom": [{"secretRef": {"name": "0755"}}],
+            "env": [{"name": "X", "valueFrom": {"secretKeyRef": {"name": "1e3", "key": "null"}}}],
+        },
+    }
+    lint = helm.lint(str(CHART), values, strict=True, kube_version=f"v{KUBE_VERSION}")
+    assert [m for m in lint["messages"] if m["severity"] >= WARNING] == []
+    with helm.Chart.load(str(CHART)) as chart:
+        files = chart.render(values, name=RELEASE, namespace=NAMESPACE)
+    objects = [
+        doc
+        for path, text in files.items()
+        if not path.endswith("NOTES.txt")
+        for doc in yaml.safe_load_all(text)
+        if doc
+    ]
+    for obj in objects:
+        kubernetes_validate.validate(obj, KUBE_VERSION, strict=True)
+    (code,) = [
+        o
+        for o in objects
+        if o["metadata"]["name"].endswith("-floe-product") and o["kind"] == "Deployment"
+    ]
+    env = {e["name"]: e for e in code["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["DAGSTER_PG_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": "1234",
+        "key": "true",
+    }
+    assert env["X"]["valueFrom"]["secretKeyRef"] == {"name": "1e3", "key": "null"}
+    (role,) = [o for o in objects if o["kind"] == "Role"]
+    assert role["metadata"]["namespace"] == "2024"
+    instance = next(
+        o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["namespace"] == "2024"
+    )
+    config = yaml.safe_load(instance["data"]["dagster.yaml"])["run_launcher"]["config"]
+    assert config["job_namespace"] == "2024"
+    assert config["env_secrets"] == ["0755"]
+    password_ref = config["run_k8s_config"]["container_config"]["env"][0]["value_from"]
+    assert password_ref == {"secret_key_ref": {"name": "1234", "key": "true"}}
+
+
 # -- bad values are refused, naming the field -----------------------------------------------------
 
 
@@ -361,6 +758,38 @@ def test_external_database_reads_the_existing_secret(rendered):
         ),
         ({"dagster-daemon": {"surprise": True}}, "/dagster-daemon", "'surprise' not allowed"),
         ({"postgresql": {"enabled": False}}, "/postgresql/host", "minLength"),
+        (
+            {"postgresql": {"params": {"sslmode": "require", "password": "hunter2"}}},
+            "/postgresql/params/password",
+            "false schema",
+        ),
+        (
+            {"postgresql": {"passwordSecret": {"key": "bad key"}}},
+            "/postgresql/passwordSecret/key",
+            "does not match pattern",
+        ),
+        (
+            {"postgresql": {"passwordSecret": {"name": "Bad_Name"}}},
+            "/postgresql/passwordSecret/name",
+            "does not match pattern",
+        ),
+        ({"runLauncher": {"jobNamespace": "Runs"}}, "/runLauncher/jobNamespace", "pattern"),
+        ({"runLauncher": {"jobNamespace": "runs\n"}}, "/runLauncher/jobNamespace", "pattern"),
+        (
+            {"dagster-user-code": {"envFrom": [{"secretRef": {"name": "a b"}}]}},
+            "/dagster-user-code/envFrom/0/secretRef/name",
+            "does not match pattern",
+        ),
+        (
+            {"dagster-user-code": {"env": [{"name": "API_TOKEN", "value": "abc"}]}},
+            "/dagster-user-code/env/0",
+            "not",
+        ),
+        (
+            {"dagster-webserver": {"service": {"type": "NodePort"}}},
+            "/dagster-webserver/service/allowPublic",
+            "value must be true",
+        ),
     ],
 )
 def test_helm_lint_refuses_bad_values_naming_the_field(values, field, says):
@@ -368,6 +797,7 @@ def test_helm_lint_refuses_bad_values_naming_the_field(values, field, says):
     errors = [m["error"] for m in report["messages"] if m["severity"] >= ERROR]
     assert errors, report
     assert any(f"'{field}'" in e and says in e for e in errors), errors
+    assert not any("hunter2" in e for e in errors), "Helm's message shows the password"
 
 
 # -- the rendered dagster.yaml is valid Dagster instance configuration -----------------------------
@@ -457,7 +887,7 @@ def test_rendered_dagster_yaml_is_valid_instance_config(rendered, case, tmp_path
         )
         assert (
             config["service_account_name"]
-            == rendered[case].one("ServiceAccount", "")["metadata"]["name"]
+            == rendered[case].one("ServiceAccount", "-user-code")["metadata"]["name"]
         )
     for storage in ("run_storage", "event_log_storage", "schedule_storage"):
         assert instance[storage]["module"].startswith("dagster_postgres.")

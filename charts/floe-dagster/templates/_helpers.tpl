@@ -36,8 +36,27 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: floe-dagster
 {{- end -}}
 
+{{/* The webserver's and daemon's ServiceAccount: the one bound to the run launcher's Role. */}}
 {{- define "floe-dagster.serviceAccountName" -}}
 {{- default (include "floe-dagster.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* The code server's and run pods' ServiceAccount: no token, no RBAC. */}}
+{{- define "floe-dagster.userCodeServiceAccountName" -}}
+{{- $sa := (index .Values "dagster-user-code").serviceAccount -}}
+{{- default (printf "%s-user-code" (include "floe-dagster.fullname" .) | trunc 63 | trimSuffix "-") $sa.name -}}
+{{- end -}}
+
+{{/* "true" when runs are Kubernetes Jobs: only then do the webserver and daemon need a token. */}}
+{{- define "floe-dagster.launchesJobs" -}}
+{{- if eq .Values.runLauncher.type "K8sRunLauncher" -}}true{{- end -}}
+{{- end -}}
+
+{{/* Labels of the run pods (set through the K8sRunLauncher), which the NetworkPolicies select. */}}
+{{- define "floe-dagster.runPodLabels" -}}
+floe.dev/release: {{ .Release.Name | quote }}
+floe.dev/release-namespace: {{ .Release.Namespace | quote }}
+floe.dev/component: run
 {{- end -}}
 
 {{- define "floe-dagster.instanceConfigMap" -}}
@@ -54,7 +73,8 @@ app.kubernetes.io/part-of: floe-dagster
 
 {{- define "floe-dagster.postgresql.host" -}}
 {{- if .Values.postgresql.enabled -}}
-{{- include "floe-dagster.postgresql.fullname" . -}}
+{{- /* namespace-qualified, so run pods in another jobNamespace find it too */ -}}
+{{- printf "%s.%s.svc" (include "floe-dagster.postgresql.fullname" .) .Release.Namespace -}}
 {{- else -}}
 {{- required "postgresql.host is required when postgresql.enabled is false" .Values.postgresql.host -}}
 {{- end -}}
@@ -70,6 +90,17 @@ app.kubernetes.io/part-of: floe-dagster
 
 {{- define "floe-dagster.jobNamespace" -}}
 {{- default .Release.Namespace .Values.runLauncher.jobNamespace -}}
+{{- end -}}
+
+{{/* The namespaces the run pods' objects live in, as JSON: the release's, and jobNamespace when
+it differs (its ServiceAccount, instance ConfigMap and chart-made Secret get a copy there). */}}
+{{- define "floe-dagster.runNamespaces" -}}
+{{- $namespaces := list .Release.Namespace -}}
+{{- $jobNamespace := include "floe-dagster.jobNamespace" . -}}
+{{- if and (eq .Values.runLauncher.type "K8sRunLauncher") (ne $jobNamespace .Release.Namespace) -}}
+{{- $namespaces = append $namespaces $jobNamespace -}}
+{{- end -}}
+{{- toJson $namespaces -}}
 {{- end -}}
 
 {{/* repository:tag, the tag defaulting to dagsterVersion. Call with (dict "image" ... "root" $). */}}
@@ -103,8 +134,75 @@ capabilities:
 - name: DAGSTER_PG_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ include "floe-dagster.postgresql.secretName" . }}
-      key: {{ .Values.postgresql.passwordSecret.key }}
+      name: {{ include "floe-dagster.postgresql.secretName" . | quote }}
+      key: {{ .Values.postgresql.passwordSecret.key | quote }}
+{{- end -}}
+
+{{/* The user's env entries as Kubernetes EnvVars. Call with the list. */}}
+{{- define "floe-dagster.userEnv" -}}
+{{- range . }}
+- name: {{ .name | quote }}
+  {{- if .valueFrom }}
+  valueFrom:
+    {{- with .valueFrom.secretKeyRef }}
+    secretKeyRef:
+      name: {{ .name | quote }}
+      key: {{ .key | quote }}
+    {{- end }}
+    {{- with .valueFrom.configMapKeyRef }}
+    configMapKeyRef:
+      name: {{ .name | quote }}
+      key: {{ .key | quote }}
+    {{- end }}
+  {{- else }}
+  value: {{ .value | default "" | toString | quote }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The user's envFrom entries. Call with the list. */}}
+{{- define "floe-dagster.userEnvFrom" -}}
+{{- range . }}
+{{- with .secretRef }}
+- secretRef:
+    name: {{ .name | quote }}
+{{- end }}
+{{- with .configMapRef }}
+- configMapRef:
+    name: {{ .name | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* A secret volume's file mode: its defaultMode, else 0440 (values list items get no defaults). */}}
+{{- define "floe-dagster.secretMode" -}}
+{{- if hasKey . "defaultMode" }}{{ int .defaultMode }}{{ else }}288{{ end -}}
+{{- end -}}
+
+{{/* secretVolumes as pod volumes. Call with the list. */}}
+{{- define "floe-dagster.secretVolumes" -}}
+{{- range . }}
+- name: {{ .name | quote }}
+  secret:
+    secretName: {{ .secretName | quote }}
+    defaultMode: {{ include "floe-dagster.secretMode" . }}
+    {{- with .items }}
+    items:
+      {{- range . }}
+      - key: {{ .key | quote }}
+        path: {{ .path | quote }}
+      {{- end }}
+    {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* secretVolumes as read-only container mounts. Call with the list. */}}
+{{- define "floe-dagster.secretVolumeMounts" -}}
+{{- range . }}
+- name: {{ .name | quote }}
+  mountPath: {{ .mountPath | quote }}
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{/* Writable places on a read-only root: DAGSTER_HOME and /tmp. */}}
@@ -129,10 +227,10 @@ capabilities:
   emptyDir: {}
 - name: dagster-instance
   configMap:
-    name: {{ include "floe-dagster.instanceConfigMap" . }}
+    name: {{ include "floe-dagster.instanceConfigMap" . | quote }}
 - name: dagster-workspace
   configMap:
-    name: {{ include "floe-dagster.workspaceConfigMap" . }}
+    name: {{ include "floe-dagster.workspaceConfigMap" . | quote }}
 {{- end -}}
 
 {{- define "floe-dagster.checksums" -}}
@@ -144,7 +242,7 @@ checksum/dagster-workspace: {{ include (print .Template.BasePath "/configmap-wor
 {{- define "floe-dagster.waitForPostgres" -}}
 - name: check-db-ready
   image: {{ printf "%s:%s" .Values.postgresql.image.repository (required "postgresql.image.tag is required" .Values.postgresql.image.tag) | quote }}
-  imagePullPolicy: {{ .Values.postgresql.image.pullPolicy }}
+  imagePullPolicy: {{ .Values.postgresql.image.pullPolicy | quote }}
   command:
     - sh
     - -c

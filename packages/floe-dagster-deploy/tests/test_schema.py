@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 import yaml
+from pydantic import ValidationError
 
-from floe_dagster_deploy import HelmValues, values_schema, values_schema_json, values_yaml
+from floe_dagster_deploy import (
+    HelmValues,
+    deep_merge,
+    values_schema,
+    values_schema_json,
+    values_yaml,
+)
 from floe_dagster_deploy.schema import main
 
 
@@ -60,3 +68,63 @@ def test_main_help(capsys, args):
 def test_main_refuses_unknown_arguments(capsys):
     assert main(["--json"]) == 2
     assert "unknown arguments ['--json']" in capsys.readouterr().err
+
+
+# -- the schema refuses what the model refuses (what Helm applies to hand-written values) ----------
+
+GOOD = [
+    {},
+    {"dagster-webserver": {"service": {"type": "LoadBalancer", "allowPublic": True}}},
+    {"postgresql": {"params": {"sslmode": "require", "sslkey": "/var/secrets/pg/client.key"}}},
+    {
+        "dagster-user-code": {
+            "env": [{"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/k.json"}]
+        }
+    },
+    {
+        "dagster-user-code": {
+            "env": [{"name": "PW", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}],
+            "envFrom": [{"secretRef": {"name": "warehouse"}}],
+            "secretVolumes": [{"name": "ca", "secretName": "ca", "mountPath": "/etc/ca"}],
+        },
+        "runLauncher": {"jobNamespace": "runs"},
+        "networkPolicy": {"webserver": {"fromPods": [{"podLabels": {"app": "x"}}]}},
+    },
+]
+
+BAD = [
+    {"dagster-webserver": {"service": {"type": "NodePort"}}},
+    {"postgresql": {"params": {"password": "hunter2"}}},
+    {"postgresql": {"params": {"API-Token": "t"}}},
+    {"dagster-user-code": {"env": [{"name": "DB_PASSWORD", "value": "hunter2"}]}},
+    {"dagster-user-code": {"env": [{"name": "X"}]}},
+    {"dagster-user-code": {"envFrom": [{}]}},
+    {
+        "dagster-user-code": {
+            "envFrom": [{"secretRef": {"name": "a"}, "configMapRef": {"name": "b"}}]
+        }
+    },
+    {"runLauncher": {"jobNamespace": "Runs"}},
+    {"postgresql": {"passwordSecret": {"key": "a b"}}},
+    {"networkPolicy": {"webserver": {"fromPods": [{"podLabels": {"a b": "c"}}]}}},
+    {"imagePullSecrets": [{"name": "Registry"}]},
+]
+
+
+def _schema_accepts(values):
+    # Helm validates the values merged over the chart's defaults
+    merged = deep_merge(HelmValues().to_values(), values)
+    return jsonschema.Draft202012Validator(values_schema()).is_valid(merged)
+
+
+@pytest.mark.parametrize("values", GOOD)
+def test_schema_and_model_accept(values):
+    HelmValues.model_validate(values)
+    assert _schema_accepts(values)
+
+
+@pytest.mark.parametrize("values", BAD)
+def test_schema_and_model_refuse(values):
+    with pytest.raises(ValidationError):
+        HelmValues.model_validate(values)
+    assert not _schema_accepts(values)

@@ -133,3 +133,107 @@ def test_deep_merge_replaces_lists_and_merges_mappings():
         "a": {"b": [3], "c": {"d": 1, "e": 2}}
     }
     assert base == {"a": {"b": [1, 2], "c": {"d": 1}}}
+
+
+# -- security defaults ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("service_type", ["LoadBalancer", "NodePort"])
+def test_a_public_webserver_is_refused_unless_allowed(service_type):
+    message = _error({"dagster-webserver": {"service": {"type": service_type}}})
+    assert "dagster-webserver.service" in message
+    assert f"dagster-webserver.service.type is {service_type}" in message
+    assert "neither the webserver nor the gRPC code server has authentication" in message
+    assert "Keep ClusterIP and use kubectl port-forward or an authenticating ingress" in message
+    assert "set dagster-webserver.service.allowPublic: true" in message
+    allowed = {"type": service_type, "allowPublic": True}
+    values = HelmValues.for_workload_size("medium", {"dagster-webserver": {"service": allowed}})
+    assert values.webserver.service.type == service_type
+
+
+def test_defaults_are_closed():
+    values = HelmValues().to_values()
+    assert values["dagster-webserver"]["service"] == {
+        "type": "ClusterIP",
+        "port": 3000,
+        "allowPublic": False,
+    }
+    assert values["networkPolicy"] == {
+        "enabled": True,
+        "webserver": {"fromNamespaces": [], "fromPods": []},
+    }
+    assert values["dagster-user-code"]["serviceAccount"]["automountToken"] is False
+    allowlist = values["runLauncher"]["allowedUserK8sConfig"]
+    assert allowlist["enforced"] is True
+    assert allowlist["containerConfig"] == ["resources"]
+    assert allowlist["podSpecConfig"] == []
+    assert allowlist["namespace"] is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        (
+            {"postgresql": {"passwordSecret": {"name": "Dagster_PG"}}},
+            "postgresql.passwordSecret.name",
+        ),
+        ({"postgresql": {"passwordSecret": {"key": "pass word"}}}, "postgresql.passwordSecret.key"),
+        ({"postgresql": {"passwordSecret": {"key": "key\n"}}}, "postgresql.passwordSecret.key"),
+        ({"runLauncher": {"jobNamespace": "Runs"}}, "runLauncher.jobNamespace"),
+        ({"runLauncher": {"jobNamespace": "runs\n"}}, "runLauncher.jobNamespace"),
+        ({"runLauncher": {"jobNamespace": "a" * 64}}, "runLauncher.jobNamespace"),
+        ({"serviceAccount": {"name": "Launcher"}}, "serviceAccount.name"),
+        ({"dagster-user-code": {"serviceAccount": {"name": "x y"}}}, "serviceAccount.name"),
+        ({"imagePullSecrets": [{"name": "Registry"}]}, "imagePullSecrets.0.name"),
+        ({"fullnameOverride": "Floe"}, "fullnameOverride"),
+        ({"postgresql": {"persistence": {"storageClass": "fast ssd"}}}, "storageClass"),
+        (
+            {"networkPolicy": {"webserver": {"fromNamespaces": ["Ingress"]}}},
+            "networkPolicy.webserver.fromNamespaces.0",
+        ),
+        (
+            {"runLauncher": {"allowedUserK8sConfig": {"podSpecConfig": ["node selector"]}}},
+            "runLauncher.allowedUserK8sConfig.podSpecConfig.0",
+        ),
+    ],
+)
+def test_names_follow_kubernetes_naming_the_field(overrides, field):
+    message = _error(overrides)
+    assert field in message
+    assert "String should match pattern" in message or "at most" in message
+
+
+def test_a_job_namespace_other_than_the_release_namespace_is_accepted():
+    values = HelmValues.for_workload_size("medium", {"runLauncher": {"jobNamespace": "runs"}})
+    assert values.run_launcher.job_namespace == "runs"
+
+
+def test_webserver_peers_need_labels_that_kubernetes_accepts():
+    ok = {"podLabels": {"app.kubernetes.io/name": "ingress-nginx"}, "namespace": "ingress"}
+    values = HelmValues.model_validate({"networkPolicy": {"webserver": {"fromPods": [ok]}}})
+    assert values.network_policy.webserver.from_pods[0].namespace == "ingress"
+    message = _error({"networkPolicy": {"webserver": {"fromPods": [{"podLabels": {}}]}}})
+    assert "networkPolicy.webserver.fromPods.0.podLabels" in message
+    assert "at least 1 item" in message
+    message = _error({"networkPolicy": {"webserver": {"fromPods": [{"podLabels": {"a b": "c"}}]}}})
+    assert "networkPolicy.webserver.fromPods.0.podLabels" in message
+
+
+def test_password_like_database_params_are_refused_naming_the_key():
+    message = _error({"postgresql": {"params": {"sslmode": "require", "sslpassword": "hunter2"}}})
+    assert "postgresql.params.sslpassword looks like a password" in message
+    assert "keep the password in the Secret named by postgresql.passwordSecret" in message
+    assert "hunter2" not in message
+    params = {"sslmode": "require", "sslkey": "/var/secrets/pg/client.key", "passfile": "/p"}
+    values = HelmValues.model_validate({"postgresql": {"params": params}})
+    assert values.postgresql.params == params
+
+
+def test_errors_never_echo_the_values():
+    """A bad value beside the development password: the error names the field, not the input."""
+    with pytest.raises(ValidationError) as info:
+        HelmValues.model_validate(
+            {"postgresql": {"password": "s3cret-dev", "port": "not-a-port", "passwordSecret": 1}}
+        )
+    assert "postgresql.port" in str(info.value)
+    assert "s3cret-dev" not in str(info.value)

@@ -118,3 +118,25 @@ def test_manifest_without_deploy_section_uses_defaults(manifest_path):
     result = invoke("--manifest", str(manifest_path), "--size", "small")
     assert result.exit_code == 0
     assert yaml.safe_load(result.stdout) == helm_values(DeploySettings(workload_size="small"))
+
+
+def test_a_password_in_database_params_exits_2_naming_the_key(write_manifest):
+    manifest = write_manifest(
+        "  orchestrator:\n"
+        "    type: dagster\n"
+        "    config:\n"
+        "      deploy:\n"
+        "        database:\n"
+        "          host: pg.internal\n"
+        "          password_secret: dagster-pg\n"
+        "          params: {sslmode: require, password: hunter2}\n"
+    )
+    result = invoke("--manifest", str(manifest))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        f"error: {manifest}: plugins.orchestrator.config.deploy.database.params: "
+        "deploy.database.params.password looks like a password"
+    )
+    assert "hunter2" not in result.stderr

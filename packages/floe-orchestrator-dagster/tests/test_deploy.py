@@ -184,3 +184,48 @@ def test_overrides_only_touch_what_is_set():
     assert "dagsterVersion" not in overrides
     assert "dagster-daemon" not in overrides
     assert overrides["runLauncher"] == {"type": "K8sRunLauncher"}
+
+
+@pytest.mark.parametrize("key", ["password", "sslpassword", "api_token", "Client-Secret"])
+def test_password_like_database_params_are_refused_naming_the_key(key):
+    database = {"host": "pg", "password_secret": "dagster-pg", "params": {key: "hunter2"}}
+    with pytest.raises(ValidationError) as info:
+        DagsterPluginConfig.model_validate({"deploy": {"database": database}})
+    message = str(info.value)
+    assert f"deploy.database.params.{key} looks like a password" in message
+    assert "stored in plain text in a ConfigMap" in message
+    assert "put the password in the Kubernetes Secret named by deploy.database.password_secret" in (
+        message
+    )
+    assert "hunter2" not in message  # not even in pydantic's input_value
+
+
+def test_ordinary_database_params_pass():
+    params = {"sslmode": "verify-full", "sslrootcert": "/etc/ca/ca.crt", "connect_timeout": "5"}
+    settings = DeploySettings.model_validate(
+        {"database": {"host": "pg", "password_secret": "dagster-pg", "params": params}}
+    )
+    assert helm_values(settings)["postgresql"]["params"] == params
+
+
+@pytest.mark.parametrize(
+    ("database", "field"),
+    [
+        ({"password_secret": "Dagster_PG"}, "deploy.database.password_secret"),
+        ({"password_secret": "pg\n"}, "deploy.database.password_secret"),
+        ({"password_secret": "pg", "password_secret_key": "pass word"}, "password_secret_key"),
+    ],
+)
+def test_secret_name_and_key_follow_kubernetes(database, field):
+    with pytest.raises(ValidationError) as info:
+        DagsterPluginConfig.model_validate({"deploy": {"database": {"host": "pg", **database}}})
+    assert field in str(info.value)
+    assert "String should match pattern" in str(info.value)
+
+
+def test_the_settings_use_the_kubernetes_patterns_of_the_values_model():
+    from floe_dagster_deploy import _kubernetes
+    from floe_orchestrator_dagster import _deploy_settings
+
+    assert _deploy_settings._DNS_SUBDOMAIN == _kubernetes.DNS_SUBDOMAIN
+    assert _deploy_settings._SECRET_KEY == _kubernetes.SECRET_KEY

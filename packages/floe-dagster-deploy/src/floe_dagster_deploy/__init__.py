@@ -14,13 +14,18 @@ __all__ = [  # noqa: RUF022
     "DAGSTER_VERSION",
     "Daemon",
     "DeployError",
+    "EnvFromSource",
+    "EnvVar",
     "HelmValues",
     "Image",
+    "NetworkPolicy",
+    "PASSWORD_LIKE_WORDS",
     "PRESETS",
     "Postgresql",
     "ResourcePreset",
     "Resources",
     "RunLauncher",
+    "SecretVolume",
     "UnknownWorkloadSizeError",
     "UserCode",
     "WORKLOAD_SIZES",
@@ -30,7 +35,10 @@ __all__ = [  # noqa: RUF022
     "check_workload_size",
     "cpu_millicores",
     "deep_merge",
+    "is_password_like",
+    "mask_password_like",
     "memory_bytes",
+    "refuse_password_like",
     "resource_preset",
     "values_schema",
     "values_schema_json",
@@ -38,7 +46,16 @@ __all__ = [  # noqa: RUF022
 ]
 
 from floe_dagster_deploy._components import Image, Resources
+from floe_dagster_deploy._env import EnvFromSource, EnvVar, SecretVolume
 from floe_dagster_deploy._errors import DeployError, UnknownWorkloadSizeError
+from floe_dagster_deploy._network import NetworkPolicy
+from floe_dagster_deploy._passwords import (
+    PASSWORD_LIKE_WORDS,
+    is_password_like,
+    mask_password_like,
+    refuse_password_like,
+)
+from floe_dagster_deploy._postgresql import Postgresql
 from floe_dagster_deploy._presets import (
     COMPONENTS,
     PRESETS,
@@ -50,14 +67,13 @@ from floe_dagster_deploy._presets import (
     resource_preset,
 )
 from floe_dagster_deploy._quantity import cpu_millicores, memory_bytes
+from floe_dagster_deploy._run_launcher import RunLauncher
 from floe_dagster_deploy._schema import values_schema, values_schema_json
 from floe_dagster_deploy._values import (
     DAGSTER_VERSION,
     CodeLocation,
     Daemon,
     HelmValues,
-    Postgresql,
-    RunLauncher,
     UserCode,
     Webserver,
     deep_merge,

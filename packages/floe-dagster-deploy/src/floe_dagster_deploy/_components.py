@@ -11,17 +11,27 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from floe_dagster_deploy._presets import ResourcePreset
+from floe_dagster_deploy._kubernetes import DnsSubdomain
+from floe_dagster_deploy._presets import Component as PresetComponent
+from floe_dagster_deploy._presets import ResourcePreset, WorkloadSize, resource_preset
 from floe_dagster_deploy._quantity import CpuQuantity, MemoryQuantity, cpu_millicores, memory_bytes
 
 PullPolicy = Literal["Always", "IfNotPresent", "Never"]
 
 
 class ValuesModel(BaseModel):
-    """Base of every values section: unknown keys are errors, names are camelCase in YAML."""
+    """Base of every values section: unknown keys are errors, names are camelCase in YAML.
+
+    Errors never echo the input: values may hold a password (``postgresql.password``), and each
+    message names its field and says what is wrong without it.
+    """
 
     model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        hide_input_in_errors=True,
     )
 
 
@@ -71,6 +81,11 @@ class Resources(ValuesModel):
         return found
 
 
+def preset_resources(size: WorkloadSize, component: PresetComponent) -> Resources:
+    """The resources of one component at one workload size."""
+    return Resources.from_preset(resource_preset(size, component))
+
+
 class Component(ValuesModel):
     """What every Dagster component has: enabled, replicaCount, image and resources."""
 
@@ -95,7 +110,7 @@ class Component(ValuesModel):
 class LocalObjectReference(ValuesModel):
     """A reference to an object by name, e.g. an image pull Secret."""
 
-    name: str = Field(min_length=1)
+    name: DnsSubdomain
 
 
 class SecurityContext(ValuesModel):

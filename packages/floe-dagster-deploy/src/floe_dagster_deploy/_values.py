@@ -18,26 +18,34 @@ from floe_dagster_deploy._components import (
     Component,
     Image,
     LocalObjectReference,
-    PullPolicy,
     Resources,
     SecurityContext,
     ValuesModel,
+    preset_resources,
 )
-from floe_dagster_deploy._presets import WorkloadSize, check_workload_size, resource_preset
-from floe_dagster_deploy._quantity import MemoryQuantity
+from floe_dagster_deploy._env import (
+    EnvFromSource,
+    EnvVar,
+    SecretVolume,
+    env_field,
+    env_from_field,
+    environment_problems,
+    secret_volumes_field,
+)
+from floe_dagster_deploy._kubernetes import OptionalDnsLabel, OptionalDnsSubdomain
+from floe_dagster_deploy._network import NetworkPolicy
+from floe_dagster_deploy._postgresql import Postgresql
+from floe_dagster_deploy._presets import check_workload_size
+from floe_dagster_deploy._run_launcher import RunLauncher
 
 DAGSTER_VERSION = "1.12.22"
 """The Dagster release the chart deploys by default (its ``appVersion``)."""
 
 DAGSTER_IMAGE = "docker.io/dagster/dagster-k8s"
 USER_CODE_EXAMPLE_IMAGE = "docker.io/dagster/user-code-example"
-POSTGRES_IMAGE = Image(repository="docker.io/library/postgres", tag="17.2-alpine")
-
+# a DNS-1035 label: the code location name is also the name of a Service
 _DNS_LABEL = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
-
-
-def _resources(size: WorkloadSize, component: Literal["webserver", "daemon", "user_code"]) -> Any:
-    return Resources.from_preset(resource_preset(size, component))
+_PUBLIC_TYPES = ("NodePort", "LoadBalancer")
 
 
 class WebserverService(ValuesModel):
@@ -47,8 +55,38 @@ class WebserverService(ValuesModel):
     plugin's default connection URL ``http://localhost:3000``.
     """
 
-    type: Literal["ClusterIP", "NodePort", "LoadBalancer"] = "ClusterIP"
+    model_config = ValuesModel.model_config | {
+        "json_schema_extra": {
+            "if": {"properties": {"type": {"enum": list(_PUBLIC_TYPES)}}, "required": ["type"]},
+            "then": {"properties": {"allowPublic": {"const": True}}, "required": ["allowPublic"]},
+        }
+    }
+
+    type: Literal["ClusterIP", "NodePort", "LoadBalancer"] = Field(
+        default="ClusterIP",
+        description="NodePort or LoadBalancer only with allowPublic: the webserver has no login.",
+    )
     port: int = Field(default=3000, ge=1, le=65535)
+    allow_public: bool = Field(
+        default=False,
+        description=(
+            "Accept a NodePort or LoadBalancer Service (and admit any source in the webserver's "
+            "NetworkPolicy). Only with authentication in front, e.g. an authenticating proxy."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _public_only_on_purpose(self) -> WebserverService:
+        if self.type in _PUBLIC_TYPES and not self.allow_public:
+            raise ValueError(
+                f"dagster-webserver.service.type is {self.type}, which exposes the webserver "
+                "outside the cluster, but neither the webserver nor the gRPC code server has "
+                "authentication: anyone who reaches it can launch runs with the product's "
+                "credentials. Keep ClusterIP and use kubectl port-forward or an authenticating "
+                "ingress (networkPolicy.webserver lists who may connect), or set "
+                "dagster-webserver.service.allowPublic: true once authentication is in front."
+            )
+        return self
 
 
 class Webserver(Component):
@@ -57,7 +95,7 @@ class Webserver(Component):
     values_key: ClassVar[str] = "dagster-webserver"
 
     image: Image = Field(default_factory=lambda: Image(repository=DAGSTER_IMAGE))
-    resources: Resources = Field(default_factory=lambda: _resources("medium", "webserver"))
+    resources: Resources = Field(default_factory=lambda: preset_resources("medium", "webserver"))
     service: WebserverService = Field(default_factory=WebserverService)
 
 
@@ -70,7 +108,26 @@ class Daemon(Component):
         default=1, ge=0, le=1, description="0 or 1: Dagster supports one daemon per instance."
     )
     image: Image = Field(default_factory=lambda: Image(repository=DAGSTER_IMAGE))
-    resources: Resources = Field(default_factory=lambda: _resources("medium", "daemon"))
+    resources: Resources = Field(default_factory=lambda: preset_resources("medium", "daemon"))
+
+
+class UserCodeServiceAccount(ValuesModel):
+    """The ServiceAccount of the code server and of the run pods: no API token, no RBAC.
+
+    Product code never needs the Kubernetes API (the daemon and the webserver launch the runs).
+    Annotate it for cloud credentials, e.g. ``eks.amazonaws.com/role-arn``.
+    """
+
+    create: bool = True
+    name: OptionalDnsSubdomain = Field(default="", description="Empty: <fullname>-user-code.")
+    annotations: dict[str, str] = Field(default_factory=dict)
+    automount_token: bool = Field(
+        default=False,
+        description=(
+            "Mount the token into the code server and run pods (e.g. for k8s_job_executor); "
+            "bind a Role to this ServiceAccount yourself, the chart grants it nothing."
+        ),
+    )
 
 
 class CodeLocation(ValuesModel):
@@ -99,7 +156,7 @@ class UserCode(Component):
     )
     port: int = Field(default=3030, ge=1, le=65535)
     image: Image = Field(default_factory=lambda: Image(repository=USER_CODE_EXAMPLE_IMAGE))
-    resources: Resources = Field(default_factory=lambda: _resources("medium", "user_code"))
+    resources: Resources = Field(default_factory=lambda: preset_resources("medium", "user_code"))
     code_location: CodeLocation = Field(default_factory=CodeLocation)
     read_only_root_filesystem: bool = Field(
         default=False,
@@ -108,107 +165,28 @@ class UserCode(Component):
             "beside the project."
         ),
     )
-
-
-class PasswordSecret(ValuesModel):
-    """The Secret that holds the PostgreSQL password."""
-
-    name: str = Field(default="", description="Secret name; empty: <fullname>-postgresql.")
-    key: str = Field(default="postgresql-password", min_length=1)
-
-
-class Persistence(ValuesModel):
-    """Storage of the embedded PostgreSQL."""
-
-    size: MemoryQuantity = "8Gi"
-    storage_class: str = Field(default="", description="Empty: the cluster's default class.")
-
-
-def _postgres_resources() -> Resources:
-    return Resources.model_validate(
-        {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "1Gi"}}
-    )
-
-
-class Postgresql(ValuesModel):
-    """Dagster's run, event-log and schedule storage.
-
-    ``enabled: true`` runs an embedded PostgreSQL StatefulSet, for development; ``enabled: false``
-    uses the external server at ``host``. Either way the password comes from the Secret
-    ``passwordSecret``: the chart creates that Secret only when ``password`` is given explicitly.
-    """
-
-    model_config = ValuesModel.model_config | {
-        "json_schema_extra": {
-            "if": {"properties": {"enabled": {"const": False}}},
-            "then": {"properties": {"host": {"minLength": 1}}},
-        }
-    }
-
-    enabled: bool = Field(default=True, description="Run an embedded PostgreSQL (development).")
-    host: str = Field(default="", description="External server host (when enabled is false).")
-    port: int = Field(default=5432, ge=1, le=65535)
-    database: str = Field(default="dagster", min_length=1)
-    username: str = Field(default="dagster", min_length=1)
-    params: dict[str, str] = Field(
-        default_factory=dict, description="libpq connection parameters, e.g. sslmode: require."
-    )
-    password_secret: PasswordSecret = Field(default_factory=PasswordSecret)
-    password: str | None = Field(
-        default=None,
-        repr=False,
-        description=(
-            "Explicit password: the chart then creates the Secret. Never generated; prefer an "
-            "existing Secret (passwordSecret.name)."
-        ),
-        json_schema_extra={"writeOnly": True},
-    )
-    image: Image = Field(default_factory=lambda: POSTGRES_IMAGE)
-    resources: Resources = Field(default_factory=_postgres_resources)
-    persistence: Persistence = Field(default_factory=Persistence)
-
-    @model_validator(mode="after")
-    def _external_needs_host(self) -> Postgresql:
-        if not self.enabled and not self.host:
-            raise ValueError(
-                "postgresql.host is empty while postgresql.enabled is false: set host to the "
-                "external PostgreSQL server, or enable the embedded one"
-            )
-        problems = self.resources.problems()
-        if problems:
-            raise ValueError(f"postgresql: {'; '.join(problems)}")
-        return self
-
-
-class RunLauncher(ValuesModel):
-    """How runs start: as Kubernetes Jobs (dagster-k8s ``K8sRunLauncher``) or in the code server."""
-
-    type: Literal["K8sRunLauncher", "DefaultRunLauncher"] = "K8sRunLauncher"
-    job_namespace: str = Field(default="", description="Empty: the release namespace.")
-    image_pull_policy: PullPolicy = "IfNotPresent"
-    resources: Resources = Field(
-        default_factory=lambda: _resources("medium", "user_code"),
-        description="Requests and limits of each run pod (defaults to the user-code preset).",
-    )
-
-    @model_validator(mode="after")
-    def _requests_within_limits(self) -> RunLauncher:
-        problems = self.resources.problems()
-        if problems:
-            raise ValueError(f"runLauncher: {'; '.join(problems)}")
-        return self
+    service_account: UserCodeServiceAccount = Field(default_factory=UserCodeServiceAccount)
+    env: list[EnvVar] = env_field()
+    env_from: list[EnvFromSource] = env_from_field()
+    secret_volumes: list[SecretVolume] = secret_volumes_field()
 
 
 class ServiceAccount(ValuesModel):
-    """The ServiceAccount of every Dagster pod and of the run pods."""
+    """The ServiceAccount of the webserver and the daemon, the pods that launch runs.
+
+    Only they mount its token, and only with the K8sRunLauncher. The code server and the run
+    pods have their own (``dagster-user-code.serviceAccount``).
+    """
 
     create: bool = True
-    name: str = Field(default="", description="Empty: the chart's full name.")
+    name: OptionalDnsSubdomain = Field(default="", description="Empty: the chart's full name.")
     annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class Rbac(ValuesModel):
-    """The Role the K8sRunLauncher needs in its namespace (jobs, pods, their logs, events)."""
+    """The Role the K8sRunLauncher needs in the job namespace, bound to the webserver's and
+    daemon's ServiceAccount only: create and delete run Jobs and their pods, read their status,
+    logs and events."""
 
     create: bool = True
 
@@ -235,8 +213,8 @@ class HelmValues(ValuesModel):
         pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$",
         description="Dagster release; the default tag of the Dagster images.",
     )
-    name_override: str = ""
-    fullname_override: str = ""
+    name_override: OptionalDnsLabel = ""
+    fullname_override: OptionalDnsLabel = ""
     image_pull_secrets: list[LocalObjectReference] = Field(default_factory=list)
     webserver: Webserver = Field(default_factory=Webserver, alias="dagster-webserver")
     daemon: Daemon = Field(default_factory=Daemon, alias="dagster-daemon")
@@ -245,8 +223,22 @@ class HelmValues(ValuesModel):
     run_launcher: RunLauncher = Field(default_factory=RunLauncher)
     service_account: ServiceAccount = Field(default_factory=ServiceAccount)
     rbac: Rbac = Field(default_factory=Rbac)
+    network_policy: NetworkPolicy = Field(default_factory=NetworkPolicy)
     security_context: SecurityContext = Field(default_factory=SecurityContext)
     telemetry: Telemetry = Field(default_factory=Telemetry)
+
+    @model_validator(mode="after")
+    def _environments_fit_their_pods(self) -> HelmValues:
+        # run pods get the user code's env and the run launcher's: names may not clash across
+        problems = environment_problems("dagster-user-code", [self.user_code]) or (
+            environment_problems(
+                "runLauncher (run pods also get dagster-user-code's)",
+                [self.user_code, self.run_launcher],
+            )
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @classmethod
     def for_workload_size(cls, size: str, overrides: Mapping[str, Any] | None = None) -> HelmValues:
@@ -267,10 +259,10 @@ class HelmValues(ValuesModel):
         """
         checked = check_workload_size(size)
         sized: dict[str, Any] = {
-            "dagster-webserver": {"resources": _resources(checked, "webserver").model_dump()},
-            "dagster-daemon": {"resources": _resources(checked, "daemon").model_dump()},
-            "dagster-user-code": {"resources": _resources(checked, "user_code").model_dump()},
-            "runLauncher": {"resources": _resources(checked, "user_code").model_dump()},
+            "dagster-webserver": {"resources": preset_resources(checked, "webserver").model_dump()},
+            "dagster-daemon": {"resources": preset_resources(checked, "daemon").model_dump()},
+            "dagster-user-code": {"resources": preset_resources(checked, "user_code").model_dump()},
+            "runLauncher": {"resources": preset_resources(checked, "user_code").model_dump()},
         }
         # the overrides land on the complete defaults, as Helm merges -f files over values.yaml
         base = deep_merge(cls().to_values(), sized)

@@ -8,19 +8,48 @@ or in generated values.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 WorkloadSize = Literal["small", "medium", "large"]
 
 _IMAGE = r"^[^\s:@]+(:[0-9]+)?(/[^\s:@]+)*(:[\w][\w.-]{0,127})?$"
 _VERSION = r"^[0-9]+\.[0-9]+\.[0-9]+$"
+# Kubernetes' own rules, as in floe_dagster_deploy._kubernetes (written out so that loading the
+# plugin imports nothing more; tests/test_deploy.py keeps the two equal)
+_DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+_SECRET_KEY = r"^[-._a-zA-Z0-9]+$"
 
 
 class _Settings(BaseModel):
     # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, hide_input_in_errors=True
+    )
+
+
+def _mask_password_like(params: object) -> object:
+    from floe_dagster_deploy import mask_password_like
+
+    return mask_password_like(params)
+
+
+def _refuse_password_like(params: dict[str, str]) -> dict[str, str]:
+    from floe_dagster_deploy import refuse_password_like
+
+    refuse_password_like(
+        params,
+        "deploy.database.params",
+        "put the password in the Kubernetes Secret named by deploy.database.password_secret",
+    )
+    return params
+
+
+# masked first, so the refusal's error (which shows its input) never shows the password
+ConnectionParams = Annotated[
+    dict[str, str], AfterValidator(_refuse_password_like), BeforeValidator(_mask_password_like)
+]
 
 
 class ReplicaSettings(_Settings):
@@ -73,11 +102,16 @@ class DatabaseSettings(_Settings):
     database: str = Field(default="dagster", min_length=1)
     username: str = Field(default="dagster", min_length=1)
     password_secret: str = Field(
-        min_length=1, description="Name of the existing Secret that holds the password."
+        max_length=253,
+        pattern=_DNS_SUBDOMAIN,
+        description="Name of the existing Secret that holds the password (a DNS-1123 subdomain).",
     )
-    password_secret_key: str = Field(default="postgresql-password", min_length=1)
-    params: dict[str, str] = Field(
-        default_factory=dict, description="libpq parameters, e.g. sslmode: require."
+    password_secret_key: str = Field(
+        default="postgresql-password", max_length=253, pattern=_SECRET_KEY
+    )
+    params: ConnectionParams = Field(
+        default_factory=dict,
+        description="libpq parameters, e.g. sslmode: require. No password-like key.",
     )
 
     @model_validator(mode="before")
