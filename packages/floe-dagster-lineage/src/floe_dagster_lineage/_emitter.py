@@ -184,6 +184,7 @@ class LineageEmitter:
         parent: tuple[str, str, str] | None = None,
         nominal_time: datetime | None = None,
         event_time: datetime | None = None,
+        root: tuple[str, str, str] | None = None,
     ) -> UUID:
         """Build one run event and deliver it; returns the run id.
 
@@ -199,6 +200,7 @@ class LineageEmitter:
             job_facets: Extra job facets.
             error: For FAIL, the exception or message (the ``errorMessage`` facet).
             parent: ``(run_id, job_name, job_namespace)`` of a parent run.
+            root: ``(run_id, job_name, job_namespace)`` of the root run when not the parent.
             nominal_time: The run's scheduled time.
             event_time: When it happened (now when None).
 
@@ -227,6 +229,7 @@ class LineageEmitter:
             nominal_time=nominal_time,
             job_type=self.job_type,
             event_time=event_time,
+            root=root,
         )
         self.send(event)
         return UUID(event.run.runId)

@@ -118,6 +118,7 @@ def build_run_event(
     nominal_time: datetime | None = None,
     job_type: Mapping[str, str] | None = None,
     event_time: datetime | None = None,
+    root: tuple[str, str, str] | None = None,
 ) -> Any:
     """One ``openlineage.client.event_v2.RunEvent``, conformant to the official schemas.
 
@@ -133,6 +134,8 @@ def build_run_event(
         job_facets: Extra job facets.
         error: For FAIL: the exception or message, sent as the ``errorMessage`` facet.
         parent: ``(run_id, job_name, job_namespace)`` of the parent run, sent as ``parent``.
+        root: ``(run_id, job_name, job_namespace)`` of the root run (the product run), when it
+            is not the parent itself; the parent is the root by default.
         nominal_time: The scheduled time, sent as ``nominalTime``.
         job_type: Arguments of ``job_type_facet`` (``job_type``, ``integration``,
             ``processing_type``); the ``jobType`` facet is always sent.
@@ -161,7 +164,7 @@ def build_run_event(
             producer,
         )
     if parent is not None:
-        runs.setdefault("parent", parent_run_facet(*parent, producer=producer))
+        runs.setdefault("parent", parent_run_facet(*parent, root=root, producer=producer))
     if nominal_time is not None:
         runs.setdefault("nominalTime", nominal_time_facet(nominal_time, producer=producer))
     jobs = complete_facets(job_facets, kind="job", where="job_facets", producer=producer)

@@ -22,7 +22,6 @@ files beside the spool.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -32,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from floe_dagster_lineage._errors import SpoolError
+from floe_dagster_lineage._errors import LineageError, SpoolError
 
 logger = logging.getLogger("floe_dagster_lineage")
 
@@ -106,7 +105,8 @@ class SpoolSummary:
         remaining: Events still in the spool.
         failed: Why the replay stopped early (the first failed delivery, another process
             replaying, the time or count bound), None when it went through.
-        skipped: Lines that were not JSON (a crash mid-write), removed and logged.
+        skipped: Lines that were not the JSON of a run event (a crash mid-write), removed and
+            logged.
     """
 
     path: Path
@@ -136,7 +136,8 @@ class Spool:
     Examples:
         >>> import tempfile, pathlib
         >>> spool = Spool(pathlib.Path(tempfile.mkdtemp()) / "spool.jsonl")
-        >>> spool.append('{"eventType": "START"}')
+        >>> from floe_dagster_lineage import build_run_event, to_json
+        >>> spool.append(to_json(build_run_event("START", "job", job_namespace="floe")))
         True
         >>> spool.replay(lambda payload: None).delivered
         1
@@ -261,12 +262,12 @@ class Spool:
                         failed = f"at most {max_seconds:g} s per replay"
                         break
                     payload = line.decode("utf-8", "replace").strip()
-                    if not _is_json(payload):
+                    if not _is_run_event(payload):
                         skipped += 1
                         done += len(line)
                         logger.warning(
                             "skipped an unreadable line of the lineage spool %s (%d bytes, "
-                            "not JSON: a write cut short)",
+                            "not the JSON of a run event: a write cut short, or an edit)",
                             self.path,
                             len(line),
                         )
@@ -357,9 +358,12 @@ class Spool:
         )
 
 
-def _is_json(payload: str) -> bool:
+def _is_run_event(payload: str) -> bool:
+    """Whether a line can be replayed: the JSON of a run event (else it would block the spool)."""
+    from floe_dagster_lineage._events import event_from_json
+
     try:
-        json.loads(payload)
-    except ValueError:
+        event_from_json(payload)
+    except LineageError:
         return False
     return True

@@ -117,6 +117,8 @@ class OpenLineageTransport:
         transport: The openlineage-python transport.
         timeout: The overall deadline of one event, whatever the transport's own retries
             (the emitter enforces it); > 0 and <= 30 s.
+        secrets: Values of its configuration to mask in any message that quotes them (the
+            emitter scrubs delivery errors with them).
 
     Examples:
         >>> from openlineage.client.transport.noop import NoopTransport as OLNoop, NoopConfig
@@ -124,10 +126,20 @@ class OpenLineageTransport:
         2.0
     """
 
-    def __init__(self, transport: Any, *, timeout: Any = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        transport: Any,
+        *,
+        timeout: Any = DEFAULT_TIMEOUT,
+        secrets: frozenset[str] = frozenset(),
+    ) -> None:
         self.transport = transport
         self.name = str(getattr(transport, "kind", None) or type(transport).__name__)
         self.timeout = validate_timeout(timeout, setting=f"lineage transport {self.name!r} timeout")
+        self.secrets = secrets
+
+    def __repr__(self) -> str:
+        return f"OpenLineageTransport(name={self.name!r}, timeout={self.timeout:g})"
 
     def send(self, event: Any, payload: str) -> None:
         """Hand the event object to the wrapped transport."""
@@ -205,7 +217,9 @@ def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
             f"{reason}. Check the type (noop, console, file, http, kafka, datadog, composite, "
             "transform, ...) and that transport's options."
         ) from None
-    return OpenLineageTransport(transport, timeout=timeout)
+    return OpenLineageTransport(
+        transport, timeout=timeout, secrets=frozenset(secret_values(config))
+    )
 
 
 def transport_from_env(environ: Mapping[str, str]) -> Transport:
