@@ -54,17 +54,32 @@ def test_the_emitter_deadline_is_validated():
 
 
 def test_one_worker_thread_is_reused_for_every_send():
-    worker = SendWorker("memory")
-    names = []
+    worker = SendWorker("reuse-test")
+    threads = []
     for _ in range(20):
-        worker.run(lambda: names.append(threading.current_thread().name), deadline=1)
-    assert set(names) == {"floe-lineage-memory"}
-    assert [t.name for t in threading.enumerate()].count("floe-lineage-memory") == 1
+        worker.run(lambda: threads.append(threading.current_thread()), deadline=1)
+    assert len(set(threads)) == 1
+    assert threads[0].name == "floe-lineage-reuse-test"
+    assert [t.name for t in threading.enumerate()].count("floe-lineage-reuse-test") == 1
+    worker.close()
+
+
+def test_an_idle_worker_ends_and_a_later_send_starts_a_new_one(monkeypatch):
+    from floe_dagster_lineage import _deadline
+
+    monkeypatch.setattr(_deadline, "IDLE_EXIT", 0.05)
+    worker = SendWorker("idle-test")
+    threads = []
+    worker.run(lambda: threads.append(threading.current_thread()), deadline=1)
+    threads[0].join(5)
+    assert not threads[0].is_alive()
+    worker.run(lambda: threads.append(threading.current_thread()), deadline=1)
+    assert threads[1] is not threads[0]
     worker.close()
 
 
 def test_a_send_error_reaches_the_caller_unchanged():
-    worker = SendWorker("memory")
+    worker = SendWorker("error-test")
 
     def fail() -> None:
         raise DeliveryError("receiver said no")

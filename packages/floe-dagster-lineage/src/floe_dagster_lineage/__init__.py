@@ -67,13 +67,12 @@ from floe_dagster_lineage._transports import (
     transport_from_env,
 )
 
-__all__ = [
-    "FLOE_DAGSTER_FACET",
-    "FLOE_DAGSTER_SCHEMA_URL",
-    "SPOOL_ENV",
+__all__ = [  # noqa: RUF022 - plain sorted(), as test_exported_members checks
     "ConsoleTransport",
     "Dataset",
     "DeliveryError",
+    "FLOE_DAGSTER_FACET",
+    "FLOE_DAGSTER_SCHEMA_URL",
     "FacetError",
     "FileTransport",
     "HttpTransport",
@@ -81,6 +80,7 @@ __all__ = [
     "LineageError",
     "NoopTransport",
     "OpenLineageTransport",
+    "SPOOL_ENV",
     "Secret",
     "Spool",
     "SpoolError",

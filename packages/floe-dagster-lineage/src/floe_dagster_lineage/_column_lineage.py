@@ -113,6 +113,8 @@ def _resolve(
     selects = {select.alias_or_name: select for select in query.selects}
     resolved: dict[str, tuple[set[tuple[str, str]], str]] = {}
     for column in query.named_selects:
+        if column == "*":  # a star over a relation the schema does not know: no column to name
+            continue
         if wanted is not None and column.lower() not in wanted:
             continue
         sources: set[tuple[str, str]] = set()

@@ -4,7 +4,8 @@ openlineage-python's transports (composite, kafka, its own http...) retry on the
 event was seen to block for 39 s against a silent receiver although its timeout was 5 s. And even
 our HTTP transport cannot bound a DNS look-up (``getaddrinfo`` takes no timeout). So every send runs
 in one daemon worker thread per emitter (started on the first send, then reused; idle, it waits on a
-queue and costs no CPU) and the caller waits at most the deadline for it. A send that overruns is
+queue and costs no CPU, and it ends after 10 s without work) and the caller waits at most the
+deadline for it. A send that overruns is
 abandoned: the caller gets a ``DeliveryError`` at once (the emitter spools the event) while the
 worker finishes or fails the stuck send in the background. Until it does, every further send fails
 at once, so there is never more than one stuck send, nor more than one thread, per transport.
@@ -27,6 +28,8 @@ MAX_TIMEOUT = 30.0
 # the caller waits this much longer than the deadline, so that a transport's own timeout (our HTTP
 # transport's, which names the cause) fires first when both are the same number
 GRACE = 0.2
+# an idle worker ends after this many seconds (a discarded emitter leaves no thread behind)
+IDLE_EXIT = 10.0
 
 
 def validate_timeout(value: Any, *, setting: str = "timeout") -> float:
@@ -136,13 +139,14 @@ class SendWorker:
                 self._free.wait(remaining)
             self._busy_since = time.monotonic()
             self._abandoned = False
+            job = _Job(call)
+            # enqueued under the lock that an idle worker takes before it ends: never orphaned
+            self._jobs.put(job)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._serve, name=f"floe-lineage-{self.name}", daemon=True
                 )
                 self._thread.start()
-        job = _Job(call)
-        self._jobs.put(job)
         if not job.done.wait(max(ends - time.monotonic(), 0.0)):
             with self._free:
                 if not job.done.is_set():
@@ -156,7 +160,15 @@ class SendWorker:
 
     def _serve(self) -> None:
         while True:
-            job = self._jobs.get()
+            try:
+                job = self._jobs.get(timeout=IDLE_EXIT)
+            except queue.Empty:
+                with self._free:
+                    if self._jobs.empty():  # idle: end, a later send starts a new worker
+                        if self._thread is threading.current_thread():
+                            self._thread = None
+                        return
+                continue
             if job is None:
                 return
             try:

@@ -176,6 +176,7 @@ class SchemaValidator:
     ) -> None:
         try:
             from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
         except ImportError:  # pragma: no cover - exercised in the wheel session, not here
             raise ImportError(
                 "SchemaValidator needs jsonschema and referencing: "
@@ -202,7 +203,8 @@ class SchemaValidator:
                         f"schema {path} has no '$id'; give it the URL its facets name in "
                         "'_schemaURL' (without the '#/$defs/...' part)."
                     )
-                resources.append((contents["$id"], Resource.from_contents(contents)))
+                resource = Resource.from_contents(contents, default_specification=DRAFT202012)
+                resources.append((contents["$id"], resource))
         self.schema_ids = frozenset(url for url, _ in resources)
         self.registry: Any = Registry().with_resources(resources)
 
