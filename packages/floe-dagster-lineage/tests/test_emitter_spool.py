@@ -207,3 +207,18 @@ def test_replay_refuses_the_noop_transport_and_a_switched_off_spool(monkeypatch)
         "lineage spooling is switched off (FLOE_DAGSTER_LINEAGE_SPOOL=off), so there is no spool "
         "to replay; pass the spool's path (--spool PATH)."
     )
+
+
+def test_two_receivers_never_share_a_default_spool(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLOE_DAGSTER_LINEAGE_SPOOL")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    down_a = LineageEmitter({"type": "http", "url": "http://127.0.0.1:9/a", "timeout": 1})
+    down_a.emit("START", "job_a")
+    with LineageReceiver() as receiver:
+        b = LineageEmitter({"type": "http", "url": receiver.base_url})
+        b.emit("START", "job_b")
+        # b replayed nothing of a's: a's event waits in a's own spool
+        assert [event["job"]["name"] for event in receiver.events] == ["job_b"]
+    assert down_a.spool.path != b.spool.path
+    assert down_a.spool.count() == 1
+    assert list((tmp_path / "state" / "floe-dagster").glob("lineage-spool-http-*.jsonl"))

@@ -57,6 +57,7 @@ def test_package_exports_exactly_its_public_names():
         "replay_spool",
         "safe_url",
         "schema_facet",
+        "spool_destination",
         "sql_job_facet",
         "tags_facet",
         "to_json",

@@ -237,3 +237,23 @@ def test_without_a_writable_home_the_spool_falls_back_to_the_temp_folder_and_say
     assert message.startswith("no writable state folder for the lineage spool (tried ")
     assert f"spooling to {path} instead, which may not outlive this machine or pod" in message
     assert "Set FLOE_DAGSTER_LINEAGE_SPOOL to a file on a persistent volume" in message
+
+
+def test_each_destination_has_its_own_default_spool(tmp_path):
+    from floe_dagster_lineage import HttpTransport, spool_destination, transport_from_config
+
+    marquez = HttpTransport("http://user:pw-planted@marquez:5000/api/v1/lineage")
+    other = HttpTransport("http://other:5000/api/v1/lineage", timeout=2)
+    assert spool_destination(marquez) == "http http://marquez:5000/api/v1/lineage"
+    environ = {"HOME": str(tmp_path)}
+    first = default_spool_path(environ, destination=spool_destination(marquez))
+    second = default_spool_path(environ, destination=spool_destination(other))
+    assert first != second
+    assert first.parent == tmp_path / ".local" / "state" / "floe-dagster"
+    assert first.name.startswith("lineage-spool-http-")
+    assert "pw-planted" not in str(first)
+    # a pass-through config: the same receiver whatever the timeout, secrets left out
+    config = {"type": "composite", "transports": [{"type": "console"}]}
+    one = spool_destination(transport_from_config({**config, "timeout": 1}))
+    two = spool_destination(transport_from_config({**config, "timeout": 9}))
+    assert one == two

@@ -56,7 +56,13 @@ from floe_dagster_lineage._model_facets import (
 from floe_dagster_lineage._naming import model_job_name, product_job_name
 from floe_dagster_lineage._redact import redacted, safe_url
 from floe_dagster_lineage._replay import replay_spool
-from floe_dagster_lineage._spool import SPOOL_ENV, Spool, SpoolSummary, default_spool_path
+from floe_dagster_lineage._spool import (
+    SPOOL_ENV,
+    Spool,
+    SpoolSummary,
+    default_spool_path,
+    spool_destination,
+)
 from floe_dagster_lineage._transports import (
     ConsoleTransport,
     FileTransport,
@@ -114,6 +120,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as test_exported_members checks
     "replay_spool",
     "safe_url",
     "schema_facet",
+    "spool_destination",
     "sql_job_facet",
     "tags_facet",
     "to_json",

@@ -35,7 +35,7 @@ from floe_dagster_lineage._events import (
     to_json,
 )
 from floe_dagster_lineage._redact import scrub
-from floe_dagster_lineage._spool import Spool, default_spool_path
+from floe_dagster_lineage._spool import Spool, default_spool_path, spool_destination
 from floe_dagster_lineage._transports import NoopTransport, Transport, transport_from_config
 
 logger = logging.getLogger("floe_dagster_lineage")
@@ -77,7 +77,9 @@ class LineageEmitter:
         deadline: The overall time budget of one send, in seconds (> 0, <= 30); by default the
             transport's ``timeout`` when it has one, else 5.
         spool: Where undelivered events go: a ``Spool``, a file path, None or True for
-            ``default_spool_path()`` (resolved on first need), False for none (dropped).
+            the default spool of the transport's destination
+            (``default_spool_path(destination=spool_destination(transport))``, resolved on
+            first need), False for none (dropped).
         replay_max_events: The most spooled events replayed before one new event.
         replay_max_seconds: No replay send starts after this many seconds of one emission.
 
@@ -141,7 +143,7 @@ class LineageEmitter:
     def spool(self) -> Spool | None:
         """The spool undelivered events go to (resolved on first use), None when off."""
         if not self._spool_resolved:
-            path = default_spool_path()
+            path = default_spool_path(destination=spool_destination(self.transport))
             self._spool = Spool(path) if path is not None else None
             self._spool_resolved = True
         return self._spool

@@ -115,6 +115,7 @@ class HttpTransport:
                 "e.g. 'http://marquez:5000/api/v1/lineage'."
             )
         self.url = url
+        self.destination = _safe(url)  # names the default spool: no secret in it
         self.timeout = validate_timeout(timeout, setting="lineage transport 'http' timeout")
         self.token = token
         self.headers = dict(headers or {})

@@ -10,7 +10,13 @@ from floe_dagster_lineage._deadline import DEFAULT_TIMEOUT, SendWorker, validate
 from floe_dagster_lineage._errors import DeliveryError, TransportConfigError
 from floe_dagster_lineage._events import event_from_json
 from floe_dagster_lineage._redact import scrub
-from floe_dagster_lineage._spool import SPOOL_ENV, Spool, SpoolSummary, default_spool_path
+from floe_dagster_lineage._spool import (
+    SPOOL_ENV,
+    Spool,
+    SpoolSummary,
+    default_spool_path,
+    spool_destination,
+)
 from floe_dagster_lineage._transports import NoopTransport, Transport, transport_from_config
 
 
@@ -29,7 +35,9 @@ def replay_spool(
     de-duplicated there.
 
     Args:
-        path: The spool file (or ``Spool``); ``default_spool_path()`` when None.
+        path: The spool file (or ``Spool``); when None, the default spool of this transport's
+            destination (``default_spool_path(destination=spool_destination(transport))``), the
+            one an emitter with the same transport config spools to.
         transport: Where to deliver: a transport or a transport config (``transport_from_config``).
         deadline: The time budget of each event (the transport's ``timeout`` by default, else 5 s).
         max_events: Stop after this many events (all when None).
@@ -57,7 +65,7 @@ def replay_spool(
             "replaying the lineage spool into the noop transport would discard its events; "
             "configure a transport that delivers (http, file, console, kafka, ...)."
         )
-    spool = _spool(path)
+    spool = _spool(path, spool_destination(transport))
     budget = getattr(transport, "timeout", None) if deadline is None else deadline
     seconds = validate_timeout(DEFAULT_TIMEOUT if budget is None else budget, setting="deadline")
     worker = SendWorker(transport.name)
@@ -77,12 +85,12 @@ def replay_spool(
         worker.close()
 
 
-def _spool(path: str | Path | Spool | None) -> Spool:
+def _spool(path: str | Path | Spool | None, destination: str) -> Spool:
     if isinstance(path, Spool):
         return path
     if path is not None:
         return Spool(path)
-    default = default_spool_path()
+    default = default_spool_path(destination=destination)
     if default is None:
         raise TransportConfigError(
             f"lineage spooling is switched off ({SPOOL_ENV}=off), so there is no spool to "

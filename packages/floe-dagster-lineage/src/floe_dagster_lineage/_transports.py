@@ -16,6 +16,7 @@ is the config's top-level ``timeout`` (validated: > 0 and <= 30 s), whatever ret
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Mapping
@@ -97,6 +98,7 @@ class FileTransport:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.destination = str(self.path.absolute())
         self._lock = threading.Lock()
 
     def send(self, event: Any, payload: str) -> None:
@@ -119,6 +121,7 @@ class OpenLineageTransport:
             (the emitter enforces it); > 0 and <= 30 s.
         secrets: Values of its configuration to mask in any message that quotes them (the
             emitter scrubs delivery errors with them).
+        destination: What it delivers to, without secrets (names the default spool file).
 
     Examples:
         >>> from openlineage.client.transport.noop import NoopTransport as OLNoop, NoopConfig
@@ -132,11 +135,13 @@ class OpenLineageTransport:
         *,
         timeout: Any = DEFAULT_TIMEOUT,
         secrets: frozenset[str] = frozenset(),
+        destination: str | None = None,
     ) -> None:
         self.transport = transport
         self.name = str(getattr(transport, "kind", None) or type(transport).__name__)
         self.timeout = validate_timeout(timeout, setting=f"lineage transport {self.name!r} timeout")
         self.secrets = secrets
+        self.destination = destination
 
     def __repr__(self) -> str:
         return f"OpenLineageTransport(name={self.name!r}, timeout={self.timeout:g})"
@@ -218,7 +223,15 @@ def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
             "transform, ...) and that transport's options."
         ) from None
     return OpenLineageTransport(
-        transport, timeout=timeout, secrets=frozenset(secret_values(config))
+        transport,
+        timeout=timeout,
+        secrets=frozenset(secret_values(config)),
+        # the timeout is left out: a replay with another budget still finds the same spool
+        destination=json.dumps(
+            redacted({k: v for k, v in config.items() if k != "timeout"}),
+            sort_keys=True,
+            default=str,
+        ),
     )
 
 
