@@ -56,13 +56,8 @@ from floe_dagster_lineage._model_facets import (
 from floe_dagster_lineage._naming import model_job_name, product_job_name
 from floe_dagster_lineage._redact import redacted, safe_url
 from floe_dagster_lineage._replay import replay_spool
-from floe_dagster_lineage._spool import (
-    SPOOL_ENV,
-    Spool,
-    SpoolSummary,
-    default_spool_path,
-    spool_destination,
-)
+from floe_dagster_lineage._spool import Spool, SpoolSummary
+from floe_dagster_lineage._spool_path import SPOOL_ENV, default_spool_path, spool_destination
 from floe_dagster_lineage._transports import (
     ConsoleTransport,
     FileTransport,

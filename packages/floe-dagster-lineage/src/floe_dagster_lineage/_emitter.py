@@ -35,7 +35,8 @@ from floe_dagster_lineage._events import (
     to_json,
 )
 from floe_dagster_lineage._redact import scrub
-from floe_dagster_lineage._spool import Spool, default_spool_path, spool_destination
+from floe_dagster_lineage._spool import Spool
+from floe_dagster_lineage._spool_path import default_spool_path, spool_destination
 from floe_dagster_lineage._transports import NoopTransport, Transport, transport_from_config
 
 logger = logging.getLogger("floe_dagster_lineage")

@@ -10,13 +10,8 @@ from floe_dagster_lineage._deadline import DEFAULT_TIMEOUT, SendWorker, validate
 from floe_dagster_lineage._errors import DeliveryError, TransportConfigError
 from floe_dagster_lineage._events import event_from_json
 from floe_dagster_lineage._redact import scrub
-from floe_dagster_lineage._spool import (
-    SPOOL_ENV,
-    Spool,
-    SpoolSummary,
-    default_spool_path,
-    spool_destination,
-)
+from floe_dagster_lineage._spool import Spool, SpoolSummary
+from floe_dagster_lineage._spool_path import SPOOL_ENV, default_spool_path, spool_destination
 from floe_dagster_lineage._transports import NoopTransport, Transport, transport_from_config
 
 
