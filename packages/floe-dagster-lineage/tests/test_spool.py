@@ -257,3 +257,10 @@ def test_each_destination_has_its_own_default_spool(tmp_path):
     one = spool_destination(transport_from_config({**config, "timeout": 1}))
     two = spool_destination(transport_from_config({**config, "timeout": 9}))
     assert one == two
+
+
+def test_a_replay_of_an_unusable_spool_raises_the_reason_not_busy(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(SpoolError, match="cannot create the lineage spool"):
+        Spool(blocker / "spool.jsonl").replay(lambda payload: None)

@@ -186,10 +186,10 @@ class Spool:
         started = time.monotonic()
         delivered = skipped = 0
         failed: str | None = None
+        replaying = self._locked(".replay.lock", wait=False)
         try:
-            replaying = self._locked(".replay.lock", wait=False)
             replaying.__enter__()
-        except SpoolError:
+        except _Busy:
             busy = "another process is replaying it"
             return SpoolSummary(self.path, 0, self._remaining(count), busy)
         try:
@@ -284,7 +284,7 @@ class Spool:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise SpoolError(
+                        raise _Busy(
                             f"the lineage spool {self.path} is locked by another process "
                             f"({lock_path.name}) for more than {self.lock_timeout:g} s"
                         ) from None
@@ -301,6 +301,10 @@ class Spool:
             f"cannot {what} the lineage spool {self.path}: {error.strerror or error}; make its "
             f"folder writable or set {SPOOL_ENV} to a writable file ('off' to disable spooling)"
         )
+
+
+class _Busy(SpoolError):
+    """Another process holds the lock (an unusable spool raises plain ``SpoolError``)."""
 
 
 def _is_run_event(payload: str) -> bool:
