@@ -1,7 +1,8 @@
 """Fixtures shared by every package's tests and tests-integration/.
 
 - ``clean_environ`` (autouse): no DAGSTER_*, OPENLINEAGE_*, FLOE_* or proxy variable from the
-  developer's shell leaks into a test; a test that needs one sets it itself.
+  developer's shell leaks into a test; a test that needs one sets it itself. The lineage spool
+  (``FLOE_DAGSTER_LINEAGE_SPOOL``) is a file in the test's own ``tmp_path``.
 - ``spans``: the OpenTelemetry spans finished during the test, collected with the SDK's in-memory
   exporter (the SDK is a test-only dependency; the packages use the API alone).
 - ``schema_validator`` (session): the official OpenLineage schemas shipped in floe-dagster-lineage,
@@ -60,10 +61,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith(_LEAKY_PREFIXES) or name in _PROXIES:
             monkeypatch.delenv(name)
+    # undelivered lineage events are spooled and replayed by the next emitter: each test gets a
+    # spool of its own, never the developer's (or CI's) ~/.local/state
+    monkeypatch.setenv("FLOE_DAGSTER_LINEAGE_SPOOL", str(tmp_path / "lineage-spool.jsonl"))
 
 
 class SpanRecorder:

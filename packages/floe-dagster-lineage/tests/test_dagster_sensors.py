@@ -100,7 +100,10 @@ def test_a_failed_run_emits_start_then_complete_or_fail_per_asset(failed_run, va
     memory = InMemoryTransport()
     defs = _project(memory)
     skip = _evaluate(defs, "openlineage_on_failure", instance, result)
-    assert skip.skip_message == f"emitted 10 OpenLineage events for run {result.run_id}"
+    assert skip.skip_message == (
+        f"emitted 10 OpenLineage events for run {result.run_id} (so far: 10 delivered, "
+        "0 replayed from the spool, 0 spooled, 0 dropped)"
+    )
     events = memory.events
     for event in events:
         validator.assert_valid(event)
@@ -169,6 +172,9 @@ def test_an_unreachable_receiver_leaves_the_sensor_green_with_one_warning_per_ev
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         skip = _evaluate(_project(transport), "openlineage_on_failure", instance, result)
     assert "emitted 10 OpenLineage events" in skip.skip_message
+    assert skip.skip_message.endswith(
+        "(so far: 0 delivered, 0 replayed from the spool, 10 spooled, 0 dropped)"
+    )
     assert (
         transport.attempts == 3
     )  # then delivery pauses: the tick does not wait on a dead receiver

@@ -55,9 +55,16 @@ def test_namespace_and_database_of_dbt_profile_outputs(output, namespace, databa
     assert database_for_profile(output) == database
 
 
-def test_a_profile_output_without_type_is_refused():
-    with pytest.raises(LineageError, match=r"dbt profile output \{'path': 'x'\} has no 'type'"):
-        namespace_for_profile({"path": "x"})
+def test_a_profile_output_without_type_is_refused_naming_its_keys_never_its_values():
+    output = {"path": "x", "password": "pw-planted-3f5e", "user": "analyst"}
+    with pytest.raises(LineageError) as caught:
+        namespace_for_profile(output)
+    message = str(caught.value)
+    assert message.startswith(
+        "dbt profile output (keys: password, path, user) has no 'type'; set the output's type"
+    )
+    assert "pw-planted-3f5e" not in message
+    assert "analyst" not in message
 
 
 def test_duckdb_namespace_of_a_relative_path_keeps_it():

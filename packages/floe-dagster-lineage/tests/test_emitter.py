@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import statistics
 import threading
@@ -13,24 +14,40 @@ from floe_dagster_lineage import LineageEmitter, LineageError
 from floe_dagster_lineage.testing import FailingTransport, InMemoryTransport
 
 
-def test_a_failing_transport_never_raises_and_logs_one_warning_per_event(caplog):
+def test_a_failing_transport_never_raises_and_logs_one_warning_per_event(caplog, spool_path):
     transport = FailingTransport("receiver down")
     emitter = LineageEmitter(transport, namespace="floe")
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         run_id = emitter.start("dbt_run_customers")
         emitter.fail("dbt_run_customers", run_id=run_id, error=ValueError("boom"))
-    assert transport.attempts == 2
-    assert emitter.failures == 2
-    assert emitter.delivered == 0
-    assert [record.levelname for record in caplog.records] == ["WARNING", "WARNING"]
-    first = caplog.records[0].getMessage()
+    assert transport.attempts == 2  # the START, then its replay before the FAIL
+    assert emitter.counters == {
+        "delivered": 0,
+        "dropped": 0,
+        "dropped_spool_full": 0,
+        "failures": 2,
+        "replayed": 0,
+        "spooled": 2,
+    }
+    warnings = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 2
+    first = warnings[0].getMessage()
     assert first.startswith(
         f"OpenLineage START event of job floe/dbt_run_customers (run {run_id}) was not "
         "delivered by the failing transport after "
     )
     assert first.endswith(
-        "receiver down. The run goes on; this event is dropped (1 undelivered so far)."
+        f"receiver down. The run goes on; this event is spooled to {spool_path} for a later "
+        "replay (1 spooled, 0 dropped, 1 undelivered so far)."
     )
+    second = warnings[1].getMessage()
+    assert "earlier events wait in the spool (receiver down), so this one queues behind them" in (
+        second
+    )
+    assert [json.loads(line)["eventType"] for line in spool_path.read_text().splitlines()] == [
+        "START",
+        "FAIL",
+    ]
 
 
 def test_bad_input_is_refused_before_anything_is_sent():
@@ -72,7 +89,7 @@ def test_closing_a_failing_transport_is_logged_not_raised(caplog):
 
 
 def test_file_transport_time_per_event_and_idle_cost(tmp_path):
-    threads_before = threading.active_count()
+    threads_before = set(threading.enumerate())
     emitter = LineageEmitter({"type": "file", "path": str(tmp_path / "lineage.jsonl")})
     durations = []
     for _ in range(200):
@@ -80,8 +97,9 @@ def test_file_transport_time_per_event_and_idle_cost(tmp_path):
         emitter.emit("COMPLETE", "job")
         durations.append(time.perf_counter() - started)
     median = statistics.median(durations)
-    # idle: no thread was started, and two seconds of waiting cost (next to) no CPU
-    assert threading.active_count() == threads_before
+    # one send worker, reused for all 200 events; idle, two seconds cost (next to) no CPU
+    (worker,) = set(threading.enumerate()) - threads_before
+    assert worker.name == "floe-lineage-file"
     cpu_before = time.process_time()
     time.sleep(2)
     idle_cpu = time.process_time() - cpu_before
@@ -131,8 +149,9 @@ def test_delivery_resumes_after_the_pause_and_success_resets_it(caplog):
         time.sleep(0.25)
         transport.down = False
         emitter.emit("COMPLETE", "job")  # tried again: delivered, pause reset
-    assert [e["eventType"] for e in transport.events] == ["COMPLETE"]
-    assert (emitter.delivered, emitter.failures) == (1, 3)
+    # the three spooled STARTs are replayed first, in order, then the COMPLETE is sent
+    assert [e["eventType"] for e in transport.events] == ["START", "START", "START", "COMPLETE"]
+    assert (emitter.delivered, emitter.replayed, emitter.failures) == (1, 3, 3)
 
 
 def test_pausing_can_be_switched_off():

@@ -89,12 +89,16 @@ def test_an_error_answer_logs_one_warning_per_event_and_never_raises(status, cap
             emitter.emit("FAIL", "job", error="boom")
     warnings = [r for r in caplog.records if r.name == "floe_dagster_lineage"]
     assert len(warnings) == 2
-    assert len(failing.requests) == 2  # one attempt per event, no retries
+    # one attempt per event, no retries: the second emission's attempt is the replay of the first
+    # event, which fails, so the second event queues behind it unattempted
+    assert len(failing.requests) == 2
+    assert [r.event["eventType"] for r in failing.requests] == ["START", "START"]
     message = warnings[0].getMessage()
     assert "OpenLineage START event of job default/job" in message
     assert f"answered HTTP {status}" in message
-    assert "The run goes on; this event is dropped (1 undelivered so far)" in message
-    assert "(2 undelivered so far)" in warnings[1].getMessage()
+    assert "The run goes on; this event is spooled to " in message
+    assert "(1 spooled, 0 dropped, 1 undelivered so far)" in message
+    assert "(2 spooled, 0 dropped, 2 undelivered so far)" in warnings[1].getMessage()
     assert emitter.failures == 2
     assert all(TOKEN not in record.getMessage() for record in caplog.records)
 
@@ -120,7 +124,7 @@ def test_an_unreachable_receiver_fails_fast(caplog):
         started = time.monotonic()
         emitter.emit("START", "job")
         assert time.monotonic() - started < 1.5
-    (warning,) = caplog.records
+    (warning,) = [r for r in caplog.records if r.name == "floe_dagster_lineage"]
     assert f"cannot POST to {url}/api/v1/lineage" in warning.getMessage()
 
 
@@ -169,7 +173,16 @@ def test_token_sources(monkeypatch, tmp_path):
     [
         ({}, "lineage transport 'http' needs 'url'"),
         ({"url": "marquez:5000"}, "needs an http(s) URL with a host, got 'marquez:5000'"),
-        ({"url": "http://m", "timeout": -1}, "timeout must be > 0 seconds, got -1.0"),
+        (
+            {"url": "http://m", "timeout": -1},
+            "lineage transport 'http' timeout must be a number of seconds > 0 and <= 30, got -1; "
+            "set it to e.g. 5.",
+        ),
+        ({"url": "http://m", "timeout": "abc"}, "timeout must be a number of seconds > 0 and "),
+        ({"url": "http://m", "timeout": float("nan")}, "<= 30, got nan; set it to e.g. 5."),
+        ({"url": "http://m", "timeout": float("inf")}, "<= 30, got inf; set it to e.g. 5."),
+        ({"url": "http://m", "timeout": 31}, "<= 30, got 31; set it to e.g. 5."),
+        ({"url": "http://m", "timeout": True}, "<= 30, got True; set it to e.g. 5."),
         ({"url": "http://m", "retries": 3}, "does not know the key(s) retries; valid keys:"),
         ({"url": "http://m", "compression": "zstd"}, "compression must be 'gzip' or absent"),
         ({"url": "http://m", "auth": {"type": "jwt"}}, "supports auth type 'api_key'"),
@@ -242,5 +255,5 @@ def test_a_dripping_receiver_cannot_stretch_the_budget(dripping_url, caplog):
         emitter.emit("START", "job")
         elapsed = time.monotonic() - started
     assert 0.4 < elapsed < 1.0, elapsed
-    (warning,) = caplog.records
+    (warning,) = [r for r in caplog.records if r.name == "floe_dagster_lineage"]
     assert "did not answer within 0.5 s" in warning.getMessage()

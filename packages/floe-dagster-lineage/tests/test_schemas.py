@@ -7,8 +7,13 @@ import shutil
 
 import pytest
 
-from floe_dagster_lineage import build_run_event, to_json
-from floe_dagster_lineage._schemas import shipped_schemas
+from floe_dagster_lineage import (
+    FLOE_DAGSTER_SCHEMA_URL,
+    build_run_event,
+    floe_dagster_run_facet,
+    to_json,
+)
+from floe_dagster_lineage._schemas import shipped_floe_schemas, shipped_schemas
 from floe_dagster_lineage.testing import SPEC_VERSION, SchemaValidator
 
 
@@ -51,7 +56,8 @@ def test_the_licence_ships_beside_the_schemas():
 def test_the_default_validator_uses_the_shipped_schemas():
     validator = SchemaValidator()
     assert "https://openlineage.io/spec/2-0-2/OpenLineage.json" in validator.schema_ids
-    assert len(validator.schema_ids) == 39
+    assert len(validator.schema_ids) == 39 + 1  # the official ones and floe's own facet
+    assert len(SchemaValidator(floe_schemas=False).schema_ids) == 39
     event = json.loads(to_json(build_run_event("START", "job", job_namespace="floe")))
     assert validator.errors(event) == []
     event["run"]["runId"] = "not-a-uuid"
@@ -68,3 +74,43 @@ def test_spec_dir_overrides_the_shipped_schemas(tmp_path):
     (problem,) = validator.errors(event)
     assert problem.startswith("job.facets.jobType: schema ")
     assert "is not among the local schemas" in problem
+
+
+def test_floe_facet_schemas_ship_with_ids_their_facets_name():
+    folder = shipped_floe_schemas()
+    schema = json.loads((folder / "1-0-0" / "FloeDagsterRunFacet.json").read_text(encoding="utf-8"))
+    assert schema["$id"] + "#/$defs/FloeDagsterRunFacet" == FLOE_DAGSTER_SCHEMA_URL
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert f"/spec/{SPEC_VERSION}/OpenLineage.json#/$defs/RunFacet" in json.dumps(schema)
+    assert schema["$id"] in SchemaValidator().schema_ids
+
+
+def test_a_custom_facet_fails_without_the_floe_schemas_and_extra_schemas_add_others(tmp_path):
+    facet = floe_dagster_run_facet(product="p", dagster_run_id="r", dagster_job="j")
+    event = json.loads(
+        to_json(
+            build_run_event(
+                "START", "job", job_namespace="floe", run_facets={"floe_dagster": facet}
+            )
+        )
+    )
+    assert SchemaValidator().errors(event) == []
+    (problem,) = SchemaValidator(floe_schemas=False).errors(event)
+    assert problem.endswith("is not among the local schemas")
+    custom = tmp_path / "custom" / "1-0-0"
+    custom.mkdir(parents=True)
+    (custom / "Cost.json").write_text(
+        json.dumps(
+            {
+                "$id": "https://example.com/schemas/1-0-0/Cost.json",
+                "$defs": {"Cost": {"type": "object", "required": ["euros"]}},
+            }
+        )
+    )
+    cost = {"_schemaURL": "https://example.com/schemas/1-0-0/Cost.json#/$defs/Cost"}
+    event["run"]["facets"]["cost"] = {**cost, "_producer": "https://x.y/z"}
+    validator = SchemaValidator(extra_schemas=[tmp_path / "custom"])
+    assert validator.errors(event) == ["run.facets.cost: 'euros' is a required property (at /)"]
+    (custom / "NoId.json").write_text("{}")
+    with pytest.raises(ValueError, match=r"schema .*NoId.json has no '\$id'; give it the URL"):
+        SchemaValidator(extra_schemas=[tmp_path / "custom"])

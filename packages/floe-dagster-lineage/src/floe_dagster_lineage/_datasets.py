@@ -106,9 +106,11 @@ def namespace_for_profile(output: Mapping[str, Any]) -> str:
     """
     kind = output.get("type")
     if not kind:
+        # the keys only: the output's values hold the warehouse password
+        keys = ", ".join(sorted(map(str, output))) or "none"
         raise LineageError(
-            f"dbt profile output {dict(output)!r} has no 'type'; expected e.g. "
-            "{'type': 'duckdb', 'path': 'warehouse.duckdb'}."
+            f"dbt profile output (keys: {keys}) has no 'type'; set the output's type to its dbt "
+            "adapter, e.g. {'type': 'duckdb', 'path': 'warehouse.duckdb'}."
         )
     kind = str(kind)
     if kind == "duckdb":

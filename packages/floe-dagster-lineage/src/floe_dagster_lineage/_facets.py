@@ -57,6 +57,10 @@ _STANDARD: dict[str, dict[str, tuple[str, str]]] = {
         "version": ("dataset_version_dataset", "DatasetVersionDatasetFacet"),
     },
     "input": {
+        "dataQualityAssertions": (
+            "data_quality_assertions_dataset",
+            "DataQualityAssertionsDatasetFacet",
+        ),
         "inputStatistics": ("input_statistics_input_dataset", "InputStatisticsInputDatasetFacet"),
     },
     "output": {

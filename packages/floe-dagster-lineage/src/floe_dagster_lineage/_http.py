@@ -7,7 +7,8 @@ sending and waiting for the answer get what remains of it. A failure raises ``De
 the reason; the bearer token is never part of a message, a repr or a log.
 
 The budget holds against a receiver that answers one byte at a time, too: every read of the
-answer gets only what remains of the budget, not a fresh timeout of its own.
+answer gets only what remains of the budget, not a fresh timeout of its own. The DNS look-up takes
+no timeout of its own: the emitter's send worker (``_deadline``) bounds it, with the whole send.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
+from floe_dagster_lineage._deadline import DEFAULT_TIMEOUT, validate_timeout
 from floe_dagster_lineage._errors import DeliveryError, TransportConfigError
+from floe_dagster_lineage._redact import safe_url as _safe
 
 DEFAULT_ENDPOINT = "api/v1/lineage"
-DEFAULT_TIMEOUT = 5.0
 _KEYS = frozenset(
     {
         "type",
@@ -78,7 +80,7 @@ class HttpTransport:
 
     Args:
         url: The full endpoint URL (e.g. ``http://marquez:5000/api/v1/lineage``).
-        timeout: The time budget of one event, in seconds.
+        timeout: The time budget of one event, in seconds (> 0 and <= 30).
         token: The bearer token, if the receiver wants one.
         headers: Extra headers.
         verify: Verify TLS certificates (https).
@@ -101,18 +103,20 @@ class HttpTransport:
         verify: bool = True,
         gzip_body: bool = False,
     ) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # a port that is not a number raises here, not at the first send
+            valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
             raise TransportConfigError(
                 f"lineage transport 'http' needs an http(s) URL with a host, got {_safe(url)!r}; "
                 "e.g. 'http://marquez:5000/api/v1/lineage'."
             )
-        if timeout <= 0:
-            raise TransportConfigError(
-                f"lineage transport 'http' timeout must be > 0 seconds, got {timeout!r}."
-            )
         self.url = url
-        self.timeout = float(timeout)
+        self.destination = _safe(url)  # names the default spool: no secret in it
+        self.timeout = validate_timeout(timeout, setting="lineage transport 'http' timeout")
         self.token = token
         self.headers = dict(headers or {})
         self.verify = verify
@@ -162,7 +166,7 @@ class HttpTransport:
             )
         return cls(
             url,
-            timeout=float(config.get("timeout") or DEFAULT_TIMEOUT),
+            timeout=DEFAULT_TIMEOUT if config.get("timeout") is None else config["timeout"],
             token=_token(config),
             headers=config.get("custom_headers") or {},
             verify=bool(config.get("verify", True)),
@@ -280,12 +284,3 @@ def _token(config: Mapping[str, Any]) -> Secret | None:
                 f"{error.strerror}; mount the secret there or fix 'token_file'."
             ) from None
     return None
-
-
-def _safe(url: str) -> str:
-    """The URL without user info or query (they may hold credentials)."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -1,7 +1,8 @@
-"""The official OpenLineage JSON Schemas shipped as package data (``schemas/openlineage``).
+"""The JSON Schemas shipped as package data: the official OpenLineage ones and floe's own.
 
-``VERSION.json`` beside them records the spec version, the upstream commit and every file's
-``$id``; ``SchemaValidator`` registers them so that validation never leaves the machine.
+``schemas/openlineage``: ``VERSION.json`` beside them records the spec version, the upstream commit
+and every file's ``$id``. ``schemas/floe``: floe's custom facets (``<version>/<Facet>.json``).
+``SchemaValidator`` registers both so that validation never leaves the machine.
 """
 
 from __future__ import annotations
@@ -19,3 +20,8 @@ SPEC_VERSION = "2-0-2"
 def shipped_schemas() -> Traversable:
     """The folder of the shipped OpenLineage schemas (``OpenLineage.json``, ``facets/``)."""
     return resources.files("floe_dagster_lineage") / "schemas" / "openlineage"
+
+
+def shipped_floe_schemas() -> Traversable:
+    """The folder of floe's own facet schemas (``<version>/<Facet>.json``)."""
+    return resources.files("floe_dagster_lineage") / "schemas" / "floe"

@@ -8,17 +8,24 @@ Built-in: ``noop`` (the default: events are dropped silently), ``console`` (one 
 on stdout), ``file`` (JSON lines appended to a file), ``http`` (see ``_http``); any other ``type``
 is handed to openlineage-python's transport factory (kafka, datadog, composite, transform,...) with
 its configuration passed through as is.
+
+Whatever the transport, the emitter runs each send under one overall deadline (``_deadline``):
+the transport's ``timeout`` attribute when it has one, else 5 s. A pass-through transport's deadline
+is the config's top-level ``timeout`` (validated: > 0 and <= 30 s), whatever retries it makes.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
+from floe_dagster_lineage._deadline import DEFAULT_TIMEOUT, validate_timeout
 from floe_dagster_lineage._errors import TransportConfigError
+from floe_dagster_lineage._redact import redacted, scrub, secret_values
 
 
 @runtime_checkable
@@ -91,6 +98,7 @@ class FileTransport:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.destination = str(self.path.absolute())
         self._lock = threading.Lock()
 
     def send(self, event: Any, payload: str) -> None:
@@ -105,11 +113,38 @@ class FileTransport:
 
 
 class OpenLineageTransport:
-    """Adapts an openlineage-python transport (``emit(event)``) to this package's protocol."""
+    """Adapts an openlineage-python transport (``emit(event)``) to this package's protocol.
 
-    def __init__(self, transport: Any) -> None:
+    Args:
+        transport: The openlineage-python transport.
+        timeout: The overall deadline of one event, whatever the transport's own retries
+            (the emitter enforces it); > 0 and <= 30 s.
+        secrets: Values of its configuration to mask in any message that quotes them (the
+            emitter scrubs delivery errors with them).
+        destination: What it delivers to, without secrets (names the default spool file).
+
+    Examples:
+        >>> from openlineage.client.transport.noop import NoopTransport as OLNoop, NoopConfig
+        >>> OpenLineageTransport(OLNoop(NoopConfig()), timeout=2).timeout
+        2.0
+    """
+
+    def __init__(
+        self,
+        transport: Any,
+        *,
+        timeout: Any = DEFAULT_TIMEOUT,
+        secrets: frozenset[str] = frozenset(),
+        destination: str | None = None,
+    ) -> None:
         self.transport = transport
         self.name = str(getattr(transport, "kind", None) or type(transport).__name__)
+        self.timeout = validate_timeout(timeout, setting=f"lineage transport {self.name!r} timeout")
+        self.secrets = secrets
+        self.destination = destination
+
+    def __repr__(self) -> str:
+        return f"OpenLineageTransport(name={self.name!r}, timeout={self.timeout:g})"
 
     def send(self, event: Any, payload: str) -> None:
         """Hand the event object to the wrapped transport."""
@@ -173,15 +208,31 @@ def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
 def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
     from openlineage.client.transport import get_default_factory
 
+    kind = config.get("type")
+    timeout = validate_timeout(
+        config.get("timeout", DEFAULT_TIMEOUT), setting=f"lineage transport {kind!r} timeout"
+    )
     try:
         transport = get_default_factory().create(dict(config))
-    except Exception as error:  # any factory failure is a config problem
+    except Exception as error:  # noqa: BLE001 - any factory failure is a config problem
+        # "from None": the cause's own message may quote the configuration, secrets and all
+        reason = scrub(str(error), secret_values(config))
         raise TransportConfigError(
-            f"openlineage-python cannot build a {config.get('type')!r} transport from "
-            f"{_redacted(config)}: {error}. Check the type (noop, console, file, http, kafka, "
-            "datadog, composite, transform, ...) and that transport's options."
-        ) from error
-    return OpenLineageTransport(transport)
+            f"openlineage-python cannot build a {kind!r} transport from {_redacted(config)}: "
+            f"{reason}. Check the type (noop, console, file, http, kafka, datadog, composite, "
+            "transform, ...) and that transport's options."
+        ) from None
+    return OpenLineageTransport(
+        transport,
+        timeout=timeout,
+        secrets=frozenset(secret_values(config)),
+        # the timeout is left out: a replay with another budget still finds the same spool
+        destination=json.dumps(
+            redacted({k: v for k, v in config.items() if k != "timeout"}),
+            sort_keys=True,
+            default=str,
+        ),
+    )
 
 
 def transport_from_env(environ: Mapping[str, str]) -> Transport:
@@ -210,12 +261,7 @@ def transport_from_env(environ: Mapping[str, str]) -> Transport:
     return transport_from_config(config)
 
 
-_SECRET_KEYS = ("key", "token", "secret", "password", "auth")
-
-
 def _redacted(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The config with anything that may be a secret replaced by ``***`` (for messages)."""
-    return {
-        key: "***" if any(word in key.lower() for word in _SECRET_KEYS) else value
-        for key, value in config.items()
-    }
+    """The config safe to print: secret-like keys masked at any depth, URLs without user info."""
+    safe: dict[str, Any] = redacted(config)
+    return safe

@@ -6,7 +6,8 @@
 - ``LineageReceiver`` is a local OpenLineage HTTP endpoint that records events and answers with
   the status (and after the delay) it is told.
 - ``SchemaValidator()`` checks events against the official OpenLineage JSON Schemas shipped in
-  this package (spec 2-0-2, see ``SPEC_VERSION``), offline; ``spec_dir`` points it at another copy.
+  this package (spec 2-0-2, see ``SPEC_VERSION``) and floe's own facet schemas, offline;
+  ``spec_dir`` points it at another copy, ``extra_schemas`` adds custom facets' schemas.
   It needs the ``testing`` extra: ``pip install "floe-dagster-lineage[testing]"`` (``jsonschema``
   with date-time and URI format checks, and ``referencing``).
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 from floe_dagster_lineage._emitter import LineageEmitter
 from floe_dagster_lineage._errors import DeliveryError
 from floe_dagster_lineage._receiver import LineageReceiver, ReceivedRequest
-from floe_dagster_lineage._schemas import SPEC_VERSION, shipped_schemas
+from floe_dagster_lineage._schemas import SPEC_VERSION, shipped_floe_schemas, shipped_schemas
 
 __all__ = [
     "SPEC_VERSION",
@@ -149,10 +150,15 @@ class SchemaValidator:
     Args:
         spec_dir: A folder holding ``OpenLineage.json`` and ``facets/*.json``. By default, the
             schemas shipped in this package (``schemas/openlineage``, spec ``SPEC_VERSION``).
+        extra_schemas: More folders whose ``*.json`` files (at any depth) are registered by their
+            ``$id``: custom facets' schemas.
+        floe_schemas: Also register floe's own facet schemas (``schemas/floe``, e.g. the
+            ``floe_dagster`` run facet), so that events carrying them validate.
 
     Raises:
         FileNotFoundError: When ``spec_dir`` does not hold ``OpenLineage.json``.
         ImportError: When ``jsonschema`` or ``referencing`` is missing (the ``testing`` extra).
+        ValueError: When a schema file has no ``$id``.
 
     Examples:
         >>> from floe_dagster_lineage import build_run_event, to_json
@@ -161,16 +167,23 @@ class SchemaValidator:
         []
     """
 
-    def __init__(self, spec_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        spec_dir: str | Path | None = None,
+        *,
+        extra_schemas: Iterable[str | Path] = (),
+        floe_schemas: bool = True,
+    ) -> None:
         try:
             from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
         except ImportError:  # pragma: no cover - exercised in the wheel session, not here
             raise ImportError(
                 "SchemaValidator needs jsonschema and referencing: "
                 'pip install "floe-dagster-lineage[testing]"'
             ) from None
 
-        with _schema_folder(spec_dir) as folder:
+        with _schema_folder(spec_dir) as folder, _floe_folder(floe_schemas) as floe:
             self.spec_dir = folder
             core = folder / "OpenLineage.json"
             if not core.is_file():
@@ -180,10 +193,18 @@ class SchemaValidator:
                     "repository's spec/ folder), or no spec_dir to use the shipped ones."
                 )
             paths = [core, *sorted((folder / "facets").glob("*.json"))]
+            for extra in [*([floe] if floe is not None else []), *map(Path, extra_schemas)]:
+                paths.extend(sorted(extra.rglob("*.json")))
             resources = []
             for path in paths:
                 contents = json.loads(path.read_text(encoding="utf-8"))
-                resources.append((contents["$id"], Resource.from_contents(contents)))
+                if not isinstance(contents, dict) or "$id" not in contents:
+                    raise ValueError(
+                        f"schema {path} has no '$id'; give it the URL its facets name in "
+                        "'_schemaURL' (without the '#/$defs/...' part)."
+                    )
+                resource = Resource.from_contents(contents, default_specification=DRAFT202012)
+                resources.append((contents["$id"], resource))
         self.schema_ids = frozenset(url for url, _ in resources)
         self.registry: Any = Registry().with_resources(resources)
 
@@ -237,6 +258,16 @@ def _schema_folder(spec_dir: str | Path | None) -> Iterator[Path]:
         yield Path(spec_dir)
         return
     with resources.as_file(shipped_schemas()) as folder:
+        yield Path(folder)
+
+
+@contextmanager
+def _floe_folder(wanted: bool) -> Iterator[Path | None]:
+    """floe's shipped facet schemas as a real folder, or None when not wanted."""
+    if not wanted:
+        yield None
+        return
+    with resources.as_file(shipped_floe_schemas()) as folder:
         yield Path(folder)
 
 

@@ -270,7 +270,12 @@ def openlineage_sensors(
                     error,
                 )
                 return dg.SkipReason(f"lineage of run {run.run_id} failed: {error}")
-            return dg.SkipReason(f"emitted {count} OpenLineage events for run {run.run_id}")
+            counters = lineage.counters
+            return dg.SkipReason(
+                f"emitted {count} OpenLineage events for run {run.run_id} (so far: "
+                f"{counters['delivered']} delivered, {counters['replayed']} replayed from the "
+                f"spool, {counters['spooled']} spooled, {counters['dropped']} dropped)"
+            )
 
         sensors.append(
             dg.run_status_sensor(
