@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from floe_orchestrator_dagster._cli_exit import EXIT_BAD_INPUT, EXIT_FAILED, fail
+
 
 @click.command("validate-connection")
 @click.option(
@@ -26,19 +28,15 @@ def validate_connection(url: str | None) -> None:
     Exit codes: 0 it answers (warnings on stderr), 1 it does not (the reason and the
     fix on stderr), 2 the URL is malformed.
     """
-    from floe_orchestrator_dagster._cli import EXIT_BAD_INPUT, EXIT_FAILED, _fail
+    from floe_orchestrator_dagster._connection import ConnectionSettings
     from floe_orchestrator_dagster._connection import validate_connection as validate
-    from floe_orchestrator_dagster._connection_settings import (
-        DEFAULT_WEBSERVER_URL,
-        ConnectionSettings,
-        url_problem,
-    )
+    from floe_orchestrator_dagster._connection.settings import DEFAULT_WEBSERVER_URL, url_problem
 
     settings = ConnectionSettings()
     resolved = settings.resolve(url)
     problem = url_problem(resolved.url)
     if problem is not None:
-        _fail(
+        fail(
             f"{resolved.url!r} (from {resolved.source}) is not a webserver URL: {problem}. "
             f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
             EXIT_BAD_INPUT,
@@ -47,5 +45,5 @@ def validate_connection(url: str | None) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not result.success:
-        _fail(result.message, EXIT_FAILED)
+        fail(result.message, EXIT_FAILED)
     click.echo(result.message)

@@ -23,9 +23,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from floe_orchestrator_dagster import _probe_failures as failures
-from floe_orchestrator_dagster._connection_settings import display_url, url_problem
-from floe_orchestrator_dagster._server_info import (
+from floe_orchestrator_dagster._connection import failures
+from floe_orchestrator_dagster._connection.server_info import (
     GRAPHQL_PATH,
     SERVER_INFO_PATH,
     VERSION_QUERY,
@@ -34,11 +33,12 @@ from floe_orchestrator_dagster._server_info import (
     parse_server_info,
     version_warning,
 )
+from floe_orchestrator_dagster._connection.settings import display_url, url_problem
 
 if TYPE_CHECKING:
     import httpx
 
-    from floe_orchestrator_dagster._connection_settings import ResolvedConnection
+    from floe_orchestrator_dagster._connection.settings import ResolvedConnection
 
 _GET_INFO = f"GET {SERVER_INFO_PATH}"
 _POST_QUERY = f"POST {GRAPHQL_PATH}"

@@ -12,13 +12,13 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from floe_orchestrator_dagster._connection_settings import (
+from floe_orchestrator_dagster._connection.server_info import excerpt
+from floe_orchestrator_dagster._connection.settings import (
     DEFAULT_WEBSERVER_URL,
     TOKEN_ENV_VAR,
     URL_ENV_VAR,
     display_url,
 )
-from floe_orchestrator_dagster._server_info import excerpt
 
 _SETTING_HINT = {
     "--url": "--url",
