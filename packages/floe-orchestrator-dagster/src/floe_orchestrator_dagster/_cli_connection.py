@@ -30,15 +30,19 @@ def validate_connection(url: str | None) -> None:
     """
     from floe_orchestrator_dagster._connection import ConnectionSettings
     from floe_orchestrator_dagster._connection import validate_connection as validate
-    from floe_orchestrator_dagster._connection.settings import DEFAULT_WEBSERVER_URL, url_problem
+    from floe_orchestrator_dagster._connection.settings import (
+        DEFAULT_WEBSERVER_URL,
+        display_url,
+        url_problem,
+    )
 
     settings = ConnectionSettings()
     resolved = settings.resolve(url)
     problem = url_problem(resolved.url)
     if problem is not None:
         fail(
-            f"{resolved.url!r} (from {resolved.source}) is not a webserver URL: {problem}. "
-            f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
+            f"{display_url(resolved.url)!r} (from {resolved.source}) is not a webserver URL: "
+            f"{problem}. Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
             EXIT_BAD_INPUT,
         )
     result = validate(settings, url=url)

@@ -6,6 +6,7 @@ One module per concern, the way httpx groups ``_transports/``:
 ``settings``        ``connection:`` in the plugin config; where the URL and token come from
 ``checks``          ``validate_connection`` and ``health_check``, both one probe (FR-019-021)
 ``probe``           one probe: ``GET /server_info``, then the GraphQL ``{ version }`` query
+``transport``       the httpx transport that ends every network operation at one deadline
 ``server_info``     the webserver's wire format and the supported Dagster versions
 ``failures``        why a probe failed, told so that an operator knows what to do
 ==================  ======================================================================

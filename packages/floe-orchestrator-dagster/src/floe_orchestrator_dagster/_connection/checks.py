@@ -19,6 +19,7 @@ never is.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -112,13 +113,14 @@ def health_check(
 
 
 def _run(settings: ConnectionSettings, url: str | None, budget: float) -> ProbeResult:
+    started = time.monotonic()  # the first check imports httpx: that time is in the budget too
     from opentelemetry import trace
     from opentelemetry.trace import Status, StatusCode
 
     from floe_orchestrator_dagster._connection.probe import probe
 
     connection = replace(settings.resolve(url), timeout_seconds=budget)
-    result = probe(connection)
+    result = probe(connection, started)
     span = trace.get_current_span()
     span.set_attributes(
         {

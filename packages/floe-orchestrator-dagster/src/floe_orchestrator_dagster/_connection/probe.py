@@ -1,27 +1,29 @@
 """One probe of a Dagster webserver: ``GET /server_info`` then the GraphQL ``{ version }`` query.
 
-The whole probe answers within its budget (10 seconds at most, FR-020), whatever the server does.
-Two mechanisms keep that promise:
+The whole probe answers within its budget (10 seconds at most, FR-020), whatever the server does,
+and leaves nothing running behind it:
 
-- every request gets httpx timeouts equal to the time left, so a refused, silent or slow server
-  ends the request with httpx's own error, whose cause tells what happened;
-- the requests run in a worker thread that the caller waits for no longer than the budget, because
-  httpx timeouts apply per operation (a server dripping one byte at a time resets the read timeout)
-  and name resolution (``getaddrinfo``) has no timeout at all. A worker left behind ends by itself
-  on its own httpx timeouts; it is a daemon thread, so it never holds up the interpreter's exit.
+- both requests go through one httpx client, over one connection, in the caller's thread;
+- the client's transport (``transport.py``) ends every network operation at the probe's deadline,
+  so that a silent server, a server dripping one byte at a time and a slow TLS handshake all end
+  the probe with httpx's own timeout error, whose type and cause tell what happened;
+- an answer is read up to ``MAX_ANSWER_BYTES`` (1 MiB) and no further: a Dagster webserver's is a
+  few hundred bytes. The probe asks for an uncompressed answer, so that the cap holds on what it
+  stores.
 
-The token goes in the ``Authorization`` header only, and is scrubbed from every message in case a
-server echoes it back.
+The token goes in the ``Authorization`` header only. User name and password in the URL are taken
+out of it and sent as Basic credentials, so that no log line (httpx logs each request's URL) and
+no message shows them; every message is scrubbed of all of them, in case a server echoes one.
 """
 
 from __future__ import annotations
 
-import threading
+import base64
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from floe_orchestrator_dagster._connection import failures
 from floe_orchestrator_dagster._connection.server_info import (
@@ -33,13 +35,20 @@ from floe_orchestrator_dagster._connection.server_info import (
     parse_server_info,
     version_warning,
 )
-from floe_orchestrator_dagster._connection.settings import display_url, url_problem
+from floe_orchestrator_dagster._connection.settings import display_url, url_problem, userinfo
+from floe_orchestrator_dagster._connection.transport import (
+    Deadline,
+    DeadlineTransport,
+    Proxy,
+    environment_proxy,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from floe_orchestrator_dagster._connection.settings import ResolvedConnection
 
+MAX_ANSWER_BYTES = 1024 * 1024
 _GET_INFO = f"GET {SERVER_INFO_PATH}"
 _POST_QUERY = f"POST {GRAPHQL_PATH}"
 _REDACTED = "**********"
@@ -60,103 +69,82 @@ class ProbeResult:
     elapsed_seconds: float = 0.0
 
 
-@dataclass
-class _Progress:
-    """What the worker thread has done so far, read by the caller if the budget runs out."""
+def probe(connection: ResolvedConnection, started: float | None = None) -> ProbeResult:
+    """Probe the webserver of ``connection`` within ``connection.timeout_seconds`` of ``started``.
 
-    stage: str = _GET_INFO
-    connected: bool = False
-    result: ProbeResult | None = None
-    error: Exception | None = field(default=None, repr=False)
-
-
-def probe(connection: ResolvedConnection) -> ProbeResult:
-    """Probe the webserver of ``connection`` within ``connection.timeout_seconds``."""
-    started = time.monotonic()
+    ``started`` is a ``time.monotonic()`` time, by default now.
+    """
+    started = time.monotonic() if started is None else started
     budget = connection.timeout_seconds
-    target = failures.Target(connection.url, connection.source, connection.token is not None)
     problem = url_problem(connection.url)
+    proxy = environment_proxy(connection.url) if problem is None else None
+    target = failures.Target(
+        connection.url,
+        connection.source,
+        connection.token is not None,
+        proxy.url if proxy else None,
+        proxy.source if proxy else "",
+    )
     if problem is not None:
         result = _failed(target, failures.invalid_url(target, problem))
+    elif proxy is not None and urlsplit(proxy.url).scheme not in ("http", "https"):
+        result = _failed(target, failures.unsupported_proxy(target))
     else:
-        progress = _Progress()
-        deadline = started + budget - min(_RESERVE_SECONDS, budget * 0.05)
-        worker = threading.Thread(
-            target=_work,
-            args=(connection, target, deadline, progress),
-            name="floe-dagster-connection-probe",
-            daemon=True,
-        )
-        worker.start()
-        worker.join(timeout=max(0.0, deadline - time.monotonic()))
-        if progress.error is not None:
-            raise progress.error  # a bug, not a connection problem: let it surface
-        result = progress.result or _failed(
-            target, failures.timed_out(target, progress.stage, budget, progress.connected)
-        )
-    return _scrub(replace(result, elapsed_seconds=time.monotonic() - started), connection.token)
-
-
-def _work(
-    connection: ResolvedConnection, target: failures.Target, deadline: float, progress: _Progress
-) -> None:
-    try:
-        progress.result = _requests(connection, target, deadline, progress)
-    except Exception as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
-        progress.error = exc
+        deadline = Deadline(started + budget - min(_RESERVE_SECONDS, budget * 0.05))
+        result = _requests(connection, target, deadline, proxy)
+    result = replace(result, elapsed_seconds=time.monotonic() - started)
+    return _scrub(result, _secrets(connection))
 
 
 def _requests(
-    connection: ResolvedConnection, target: failures.Target, deadline: float, progress: _Progress
+    connection: ResolvedConnection,
+    target: failures.Target,
+    deadline: Deadline,
+    proxy: Proxy | None,
 ) -> ProbeResult:
     import httpx
 
-    budget = connection.timeout_seconds
+    parts = urlsplit(connection.url)  # a query or fragment in the base URL cannot be kept
+    base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}".rstrip("/")
+    auth = None
+    if parts.username or parts.password:  # what httpx would do with them, minus the logging
+        auth = (unquote(parts.username or ""), unquote(parts.password or ""))
     headers = {
         "Accept": "application/json",
+        "Accept-Encoding": "identity",
         "User-Agent": f"floe-orchestrator-dagster/{metadata.version('floe-orchestrator-dagster')}",
     }
     if connection.token:
         headers["Authorization"] = f"Bearer {connection.token}"
-    parts = urlsplit(connection.url)  # a query or fragment in the base URL cannot be kept
-    base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
-
-    def timeout() -> httpx.Timeout:
-        return httpx.Timeout(max(0.001, deadline - time.monotonic()))
-
-    def trace(event: str, info: object) -> None:
-        """httpcore's progress events: tell "never connected" from "connected, no answer"."""
-        if event == "connection.connect_tcp.complete":
-            progress.connected = True
-
-    trace_extension = {"trace": trace}
-
-    with httpx.Client(headers=headers, follow_redirects=False) as client:
+    stage = _GET_INFO
+    client = httpx.Client(
+        headers=headers,
+        auth=auth,
+        follow_redirects=False,
+        timeout=connection.timeout_seconds,
+        trust_env=False,  # the transport reads the proxy settings and the CA bundle itself
+        transport=DeadlineTransport(deadline, proxy, tls=parts.scheme == "https"),
+    )
+    with client:
         try:
-            info_response = client.get(
-                base + SERVER_INFO_PATH, timeout=timeout(), extensions=trace_extension
+            answer = _fetch(client, target, stage, "GET", base + SERVER_INFO_PATH)
+            if isinstance(answer, failures.Failure):
+                return _failed(target, answer)
+            info = parse_server_info(*answer)
+            stage = _POST_QUERY
+            answer = _fetch(
+                client, target, stage, "POST", base + GRAPHQL_PATH, json={"query": VERSION_QUERY}
             )
-            failure = _status_failure(target, _GET_INFO, info_response)
-            if failure is not None:
-                return _failed(target, failure)
-            info = parse_server_info(info_response.text, _content_type(info_response))
-            progress.stage = _POST_QUERY
-            query_response = client.post(
-                base + GRAPHQL_PATH,
-                json={"query": VERSION_QUERY},
-                timeout=timeout(),
-                extensions=trace_extension,
-            )
-            failure = _status_failure(target, _POST_QUERY, query_response)
-            if failure is not None:
-                return _failed(target, failure)
-            parse_graphql_version(query_response.text, _content_type(query_response))
+            if isinstance(answer, failures.Failure):
+                return _failed(target, answer)
+            parse_graphql_version(*answer)
         except NotDagsterError as exc:
             return _failed(target, failures.not_dagster(target, str(exc)))
         except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: an impossible host name
             return _failed(target, failures.invalid_url(target, f"httpx cannot use it ({exc})"))
         except httpx.HTTPError as exc:
-            return _failed(target, failures.from_exception(target, progress.stage, exc, budget))
+            budget = connection.timeout_seconds
+            return _failed(target, failures.from_exception(target, stage, exc, budget))
     warning = version_warning(info.dagster_version, display_url(connection.url))
     return ProbeResult(
         ok=True,
@@ -172,23 +160,62 @@ def _requests(
     )
 
 
-def _content_type(response: httpx.Response) -> str:
-    return str(response.headers.get("content-type", ""))
+def _fetch(
+    client: httpx.Client,
+    target: failures.Target,
+    stage: str,
+    method: str,
+    url: str,
+    **kwargs: Any,
+) -> tuple[str, str] | failures.Failure:
+    """The body and content type of a successful answer, or why there is none to parse."""
+    with client.stream(method, url, **kwargs) as response:
+        if response.status_code >= 300:
+            body, _ = _read(response)  # the start is enough to quote
+            return failures.http_status(
+                target,
+                stage,
+                response.status_code,
+                response.reason_phrase,
+                _text(response, body),
+                response.headers.get("location"),
+            )
+        encoding = str(response.headers.get("content-encoding", "")).strip().lower()
+        if encoding not in ("", "identity"):
+            raise NotDagsterError(
+                f"{stage} answered with Content-Encoding {encoding!r} although the probe asked "
+                "for an uncompressed answer (Accept-Encoding: identity)"
+            )
+        announced = _content_length(response)
+        if announced is not None and announced > MAX_ANSWER_BYTES:
+            return failures.too_large(target, stage, MAX_ANSWER_BYTES, announced)
+        body, complete = _read(response)
+        if not complete:
+            return failures.too_large(target, stage, MAX_ANSWER_BYTES, None)
+        return _text(response, body), str(response.headers.get("content-type", ""))
 
 
-def _status_failure(
-    target: failures.Target, stage: str, response: httpx.Response
-) -> failures.Failure | None:
-    if response.status_code < 300:
+def _read(response: httpx.Response) -> tuple[bytes, bool]:
+    """At most ``MAX_ANSWER_BYTES`` of the body, and whether that is all of it."""
+    body = bytearray()
+    for chunk in response.iter_raw():
+        room = MAX_ANSWER_BYTES - len(body)
+        if len(chunk) > room:
+            body += chunk[:room]
+            return bytes(body), False
+        body += chunk
+    return bytes(body), True
+
+
+def _text(response: httpx.Response, body: bytes) -> str:
+    return body.decode(response.encoding or "utf-8", errors="replace")
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers.get("content-length", ""))
+    except ValueError:
         return None
-    return failures.http_status(
-        target,
-        stage,
-        response.status_code,
-        response.reason_phrase,
-        response.text,
-        response.headers.get("location"),
-    )
 
 
 def _failed(target: failures.Target, failure: failures.Failure) -> ProbeResult:
@@ -201,12 +228,29 @@ def _failed(target: failures.Target, failure: failures.Failure) -> ProbeResult:
     )
 
 
-def _scrub(result: ProbeResult, token: str | None) -> ProbeResult:
-    """Remove the token from every text of ``result``, should a server have echoed it."""
-    if not token:
+def _secrets(connection: ResolvedConnection) -> list[str]:
+    """The texts no message may hold: the token, and the URL's credentials in every form sent."""
+    found = [connection.token] if connection.token else []
+    credentials = userinfo(connection.url)
+    user, colon, password = credentials.partition(":")
+    if colon and password:  # a user name alone is no secret
+        basic = f"{unquote(user)}:{unquote(password)}".encode()
+        found += [credentials, base64.b64encode(basic).decode()]
+    return found
+
+
+def _scrub(result: ProbeResult, secrets: list[str]) -> ProbeResult:
+    """Remove the ``secrets`` from every text of ``result``, should a server have echoed one."""
+
+    def scrub(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, _REDACTED)
+        return text
+
+    if not secrets:
         return result
     return replace(
         result,
-        message=result.message.replace(token, _REDACTED),
-        warnings=tuple(w.replace(token, _REDACTED) for w in result.warnings),
+        message=scrub(result.message),
+        warnings=tuple(scrub(w) for w in result.warnings),
     )
