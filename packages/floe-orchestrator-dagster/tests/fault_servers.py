@@ -150,7 +150,9 @@ class Received:
 
 
 class ScriptedServer(ThreadingHTTPServer):
-    """An HTTP server answering from ``replies``; ``{authorization}`` in a body echoes it.
+    """An HTTP server answering from ``replies``; ``{authorization}`` in a body echoes that header.
+
+    So does ``{proxy-authorization}``, for the server acting as a proxy.
 
     ``received`` lists the requests, ``connections`` counts the connections accepted.
     """
@@ -210,7 +212,9 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         self.server.received.append(Received(method, self.path, dict(self.headers.items())))
         reply = self.server.replies.get((method, self.path), Reply(404, "Not Found", "text/plain"))
-        body = reply.body.replace("{authorization}", self.headers.get("authorization", ""))
+        body = reply.body
+        for name in ("authorization", "proxy-authorization"):
+            body = body.replace(f"{{{name}}}", self.headers.get(name, ""))
         data = body.encode()
         self.send_response(reply.status)
         self.send_header("content-type", reply.content_type)

@@ -107,6 +107,20 @@ def test_a_hung_name_resolution_ends_at_the_deadline(monkeypatch):
     assert not left[0].is_alive()
 
 
+def test_no_network_operation_starts_after_the_deadline():
+    import time
+
+    import httpcore
+
+    from floe_orchestrator_dagster._connection.transport import Deadline
+
+    deadline = Deadline(time.monotonic() + 60)
+    assert 59 < deadline.left(None, httpcore.ReadTimeout) <= 60
+    assert deadline.left(1.5, httpcore.ReadTimeout) == 1.5
+    with pytest.raises(httpcore.ReadTimeout, match="deadline of the connection check has passed"):
+        Deadline(time.monotonic() - 0.001).left(5.0, httpcore.ReadTimeout)
+
+
 def test_both_requests_share_one_connection(scripted):
     assert probe(scripted.url).success
     assert [(r.method, r.path) for r in scripted.received] == [

@@ -162,3 +162,25 @@ def test_a_proxy_the_probe_cannot_use_is_named_without_credentials(monkeypatch):
         "Set an http:// proxy in ALL_PROXY, or add the host to NO_PROXY."
     )
     assert_no_secret(result.message)
+
+
+def test_proxy_credentials_are_sent_to_the_proxy_and_shown_nowhere(scripted, monkeypatch, caplog):
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", with_credentials(scripted.url))
+    target = "http://dagster-webserver.invalid:3000"
+    scripted.replies = {
+        ("GET", f"{target}/server_info"): servers.Reply(
+            407, "proxy says: {proxy-authorization}", "text/plain"
+        )
+    }
+    with caplog.at_level(logging.DEBUG):
+        result = validate_connection(ConnectionSettings(url=target))
+    assert scripted.received[0].headers["Proxy-Authorization"] == f"Basic {BASIC}"
+    assert result.message.startswith(
+        f"The server at {target} (URL from connection.url, through the proxy {scripted.url} from "
+        "HTTP_PROXY) answered GET /server_info with HTTP 407 Proxy Authentication Required: "
+        "'proxy says: Basic **********'. The proxy asks for credentials: give them in its URL "
+        "in HTTP_PROXY (http://user:password@host:port)."
+    )
+    assert_no_secret(result.message, caplog.text)

@@ -224,6 +224,13 @@ def http_status(
             else "It asks for credentials: set connection.auth_token in the plugin config or "
             f"{TOKEN_ENV_VAR}"
         )
+    elif status == 407:
+        fix = (
+            f"The proxy asks for credentials: give them in its URL in {target.proxy_source} "
+            "(http://user:password@host:port)"
+            if target.proxy
+            else "A proxy asks for credentials: set them in HTTP_PROXY or HTTPS_PROXY"
+        )
     elif status == 404:
         fix = (
             "There is no Dagster webserver at that path: check that the URL points at "

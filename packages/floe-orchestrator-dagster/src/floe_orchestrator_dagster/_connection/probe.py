@@ -25,7 +25,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from floe_orchestrator_dagster._connection import failures
+import floe_orchestrator_dagster._connection.failures as failures
 from floe_orchestrator_dagster._connection.server_info import (
     GRAPHQL_PATH,
     SERVER_INFO_PATH,
@@ -93,7 +93,7 @@ def probe(connection: ResolvedConnection, started: float | None = None) -> Probe
         deadline = Deadline(started + budget - min(_RESERVE_SECONDS, budget * 0.05))
         result = _requests(connection, target, deadline, proxy)
     result = replace(result, elapsed_seconds=time.monotonic() - started)
-    return _scrub(result, _secrets(connection))
+    return _scrub(result, _secrets(connection.token, connection.url, proxy.url if proxy else ""))
 
 
 def _requests(
@@ -228,14 +228,15 @@ def _failed(target: failures.Target, failure: failures.Failure) -> ProbeResult:
     )
 
 
-def _secrets(connection: ResolvedConnection) -> list[str]:
-    """The texts no message may hold: the token, and the URL's credentials in every form sent."""
-    found = [connection.token] if connection.token else []
-    credentials = userinfo(connection.url)
-    user, colon, password = credentials.partition(":")
-    if colon and password:  # a user name alone is no secret
-        basic = f"{unquote(user)}:{unquote(password)}".encode()
-        found += [credentials, base64.b64encode(basic).decode()]
+def _secrets(token: str | None, *urls: str) -> list[str]:
+    """The texts no message may hold: the token, and the URLs' credentials in every form sent."""
+    found = [token] if token else []
+    for url in urls:
+        credentials = userinfo(url)
+        user, colon, password = credentials.partition(":")
+        if colon and password:  # a user name alone is no secret
+            basic = f"{unquote(user)}:{unquote(password)}".encode()
+            found += [credentials, base64.b64encode(basic).decode()]
     return found
 
 

@@ -208,9 +208,6 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         assert failure is not None  # _resolve returns at least one address or raises
         raise failure
 
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
 
 class _DeadlineStream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream, deadline: Deadline) -> None:
