@@ -1,9 +1,11 @@
 """Local servers that misbehave on purpose, for the faults a real Dagster webserver cannot produce.
 
-All listen on 127.0.0.1 and a free port, in daemon threads, and stop when their block ends:
+All listen on 127.0.0.1 and a free port, in daemon threads whose names start with
+``fault-server`` (so that a test can tell them from the client's), and stop when their block ends:
 
 - ``silent_server``: accepts connections and never answers (the hung server of SC-004);
 - ``dripping_server``: answers one byte at a time, forever (defeats per-read timeouts);
+- ``flooding_server``: answers 200 with a body that never ends, 64 KiB at a time;
 - ``ScriptedServer``: a small HTTP(S) server whose answers the test scripts, Dagster's by default,
   and which records the requests it received;
 - ``make_certificates``: a private CA and a certificate for 127.0.0.1 it signed.
@@ -44,7 +46,9 @@ def _accept_loop(sock: socket.socket, stop: threading.Event, handle) -> None:
             conn, _ = sock.accept()
         except (TimeoutError, OSError):
             continue
-        threading.Thread(target=handle, args=(conn, stop), daemon=True).start()
+        threading.Thread(
+            target=handle, args=(conn, stop), name="fault-server-connection", daemon=True
+        ).start()
 
 
 def _hold(conn: socket.socket, stop: threading.Event) -> None:
@@ -63,11 +67,27 @@ def _drip(conn: socket.socket, stop: threading.Event) -> None:
             return
 
 
+def _flood(conn: socket.socket, stop: threading.Event) -> None:
+    chunk = b" " * 65536  # JSON whitespace: the body would parse, were it to end
+    with conn:
+        conn.recv(65536)
+        try:
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+            )
+            while not stop.wait(0.01):
+                conn.sendall(chunk)
+        except OSError:
+            return
+
+
 @contextmanager
 def _serving(handle) -> Iterator[str]:
     stop = threading.Event()
     with _listening() as sock:
-        thread = threading.Thread(target=_accept_loop, args=(sock, stop, handle), daemon=True)
+        thread = threading.Thread(
+            target=_accept_loop, args=(sock, stop, handle), name="fault-server", daemon=True
+        )
         thread.start()
         try:
             yield f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -87,6 +107,13 @@ def silent_server() -> Iterator[str]:
 def dripping_server() -> Iterator[str]:
     """A server that starts an answer and then sends one byte every 0.2 s; yields its URL."""
     with _serving(_drip) as url:
+        yield url
+
+
+@contextmanager
+def flooding_server() -> Iterator[str]:
+    """A server that answers 200 and then sends 64 KiB every 10 ms, forever; yields its URL."""
+    with _serving(_flood) as url:
         yield url
 
 
@@ -123,7 +150,12 @@ class Received:
 
 
 class ScriptedServer(ThreadingHTTPServer):
-    """An HTTP server answering from ``replies``; ``{authorization}`` in a body echoes it."""
+    """An HTTP server answering from ``replies``; ``{authorization}`` in a body echoes that header.
+
+    So does ``{proxy-authorization}``, for the server acting as a proxy.
+
+    ``received`` lists the requests, ``connections`` counts the connections accepted.
+    """
 
     daemon_threads = True
 
@@ -132,6 +164,7 @@ class ScriptedServer(ThreadingHTTPServer):
         self.tls = tls
         self.replies: dict[tuple[str, str], Reply] = dagster_replies()
         self.received: list[Received] = []
+        self.connections = 0
 
     @property
     def url(self) -> str:
@@ -140,6 +173,7 @@ class ScriptedServer(ThreadingHTTPServer):
 
     def get_request(self) -> tuple[socket.socket, object]:
         conn, address = self.socket.accept()
+        self.connections += 1
         if self.tls is not None:
             conn = self.tls.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
         return conn, address
@@ -178,7 +212,9 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         self.server.received.append(Received(method, self.path, dict(self.headers.items())))
         reply = self.server.replies.get((method, self.path), Reply(404, "Not Found", "text/plain"))
-        body = reply.body.replace("{authorization}", self.headers.get("authorization", ""))
+        body = reply.body
+        for name in ("authorization", "proxy-authorization"):
+            body = body.replace(f"{{{name}}}", self.headers.get(name, ""))
         data = body.encode()
         self.send_response(reply.status)
         self.send_header("content-type", reply.content_type)

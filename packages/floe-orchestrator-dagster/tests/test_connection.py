@@ -15,8 +15,11 @@ from floe_core.plugin_metadata import HealthState
 import dagster_server  # a helper module of this folder (pythonpath in pyproject.toml)
 import fault_servers
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
-from floe_orchestrator_dagster._connection import health_check, validate_connection
-from floe_orchestrator_dagster._connection_settings import ConnectionSettings
+from floe_orchestrator_dagster._connection import (
+    ConnectionSettings,
+    health_check,
+    validate_connection,
+)
 
 servers = fault_servers
 TOKEN = "s3cr3t-T0KEN-value-42"
@@ -438,11 +441,11 @@ def test_a_url_httpx_cannot_use_is_a_failure_not_a_crash(url, problem):
 
 def test_a_bug_inside_the_probe_surfaces_as_an_exception(monkeypatch):
     """Only connection problems become results; a programming error is not hidden as one."""
-    from floe_orchestrator_dagster import _probe
+    from floe_orchestrator_dagster._connection import probe as probe_module
 
     def broken(*args):
         raise RuntimeError("bug in the probe")
 
-    monkeypatch.setattr(_probe, "_requests", broken)
+    monkeypatch.setattr(probe_module, "_requests", broken)
     with pytest.raises(RuntimeError, match="bug in the probe"):
         validate_connection(ConnectionSettings(url=closed_port_url()))

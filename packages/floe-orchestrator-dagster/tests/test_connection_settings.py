@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from floe_orchestrator_dagster import DagsterPluginConfig
-from floe_orchestrator_dagster._connection_settings import (
+from floe_orchestrator_dagster._connection.settings import (
     ConnectionSettings,
     display_url,
     url_problem,

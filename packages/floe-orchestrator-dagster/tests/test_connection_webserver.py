@@ -18,9 +18,11 @@ from floe_core.plugin_metadata import HealthState
 import dagster_server  # a helper module of this folder (pythonpath in pyproject.toml)
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 from floe_orchestrator_dagster._cli import main
-from floe_orchestrator_dagster._connection import validate_connection
-from floe_orchestrator_dagster._connection_settings import ConnectionSettings
-from floe_orchestrator_dagster._server_info import parse_graphql_version, parse_server_info
+from floe_orchestrator_dagster._connection import ConnectionSettings, validate_connection
+from floe_orchestrator_dagster._connection.server_info import (
+    parse_graphql_version,
+    parse_server_info,
+)
 
 pytestmark = pytest.mark.slow
 DAGSTER = version("dagster")
@@ -33,7 +35,7 @@ def webserver(tmp_path_factory):
 
 
 def test_the_wire_format_is_what_server_info_expects(webserver):
-    """Guards _server_info.py: what this Dagster's webserver actually answers."""
+    """Guards _connection/server_info.py: what this Dagster's webserver actually answers."""
     info = httpx.get(f"{webserver.url}/server_info", timeout=5)
     parsed = parse_server_info(info.text, info.headers["content-type"])
     assert parsed.dagster_version == DAGSTER

@@ -1,8 +1,8 @@
 """The ``floe-dagster`` command line.
 
-Exit codes: 0 success, 1 a check that ran and failed (e.g. an unreachable webserver), 2 bad input
-(a missing or invalid manifest, an unknown orchestrator). Errors are one line on stderr, never a
-traceback.
+Exit codes (``_cli_exit``): 0 success, 1 a check that ran and failed (e.g. an unreachable
+webserver), 2 bad input (a missing or invalid manifest, an unknown orchestrator). Errors are one
+line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,19 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import NoReturn
 
 import click
 
+from floe_orchestrator_dagster._cli_exit import EXIT_FAILED, fail
 from floe_orchestrator_dagster._errors import FloeDagsterError
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _quiet_floe_logs() -> None:
@@ -66,7 +58,7 @@ def plugins(as_json: bool) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     click.echo(f"\nfloe platform plugin API: {FLOE_PLUGIN_API_VERSION}")
     if not found:
-        _fail("no orchestrator plugin is installed", EXIT_FAILED)
+        fail("no orchestrator plugin is installed", EXIT_FAILED)
 
 
 @main.command()
@@ -80,9 +72,9 @@ def check(manifest: str) -> None:
     try:
         plugin = load_orchestrator(manifest)
     except FloeDagsterError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except PluginError as exc:
-        _fail(f"{manifest}: {exc}")
+        fail(f"{manifest}: {exc}")
     click.echo(
         f"{manifest}: orchestrator {plugin.name} {plugin.version} "
         f"(floe API {plugin.floe_api_version}) resolved"

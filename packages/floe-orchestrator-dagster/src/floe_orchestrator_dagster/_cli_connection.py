@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from floe_orchestrator_dagster._cli_exit import EXIT_BAD_INPUT, EXIT_FAILED, fail
+
 
 @click.command("validate-connection")
 @click.option(
@@ -26,11 +28,11 @@ def validate_connection(url: str | None) -> None:
     Exit codes: 0 it answers (warnings on stderr), 1 it does not (the reason and the
     fix on stderr), 2 the URL is malformed.
     """
-    from floe_orchestrator_dagster._cli import EXIT_BAD_INPUT, EXIT_FAILED, _fail
+    from floe_orchestrator_dagster._connection import ConnectionSettings
     from floe_orchestrator_dagster._connection import validate_connection as validate
-    from floe_orchestrator_dagster._connection_settings import (
+    from floe_orchestrator_dagster._connection.settings import (
         DEFAULT_WEBSERVER_URL,
-        ConnectionSettings,
+        display_url,
         url_problem,
     )
 
@@ -38,14 +40,14 @@ def validate_connection(url: str | None) -> None:
     resolved = settings.resolve(url)
     problem = url_problem(resolved.url)
     if problem is not None:
-        _fail(
-            f"{resolved.url!r} (from {resolved.source}) is not a webserver URL: {problem}. "
-            f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
+        fail(
+            f"{display_url(resolved.url)!r} (from {resolved.source}) is not a webserver URL: "
+            f"{problem}. Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}.",
             EXIT_BAD_INPUT,
         )
     result = validate(settings, url=url)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not result.success:
-        _fail(result.message, EXIT_FAILED)
+        fail(result.message, EXIT_FAILED)
     click.echo(result.message)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from floe_orchestrator_dagster._compute_targets import ComputeTarget
-from floe_orchestrator_dagster._connection_settings import ConnectionSettings
+from floe_orchestrator_dagster._connection import ConnectionSettings
 from floe_orchestrator_dagster._deploy_settings import DeploySettings
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
 from floe_orchestrator_dagster._schedule_settings import ScheduleSettings

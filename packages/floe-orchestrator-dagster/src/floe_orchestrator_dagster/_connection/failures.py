@@ -12,13 +12,13 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from floe_orchestrator_dagster._connection_settings import (
+from floe_orchestrator_dagster._connection.server_info import excerpt
+from floe_orchestrator_dagster._connection.settings import (
     DEFAULT_WEBSERVER_URL,
     TOKEN_ENV_VAR,
     URL_ENV_VAR,
     display_url,
 )
-from floe_orchestrator_dagster._server_info import excerpt
 
 _SETTING_HINT = {
     "--url": "--url",
@@ -34,21 +34,26 @@ class Target:
     url: str
     source: str
     has_token: bool = False
+    proxy: str | None = None
+    proxy_source: str = ""
 
     @property
     def shown(self) -> str:
-        """The URL without credentials, and where it came from."""
-        return f"{display_url(self.url)} (URL from {self.source})"
+        """The URL without credentials, where it came from, and the proxy if there is one."""
+        via = ""
+        if self.proxy is not None:
+            via = f", through the proxy {display_url(self.proxy)} from {self.proxy_source}"
+        return f"{display_url(self.url)} (URL from {self.source}{via})"
 
     @property
     def host(self) -> str:
-        """The host name or address."""
-        return urlsplit(self.url).hostname or ""
+        """The host name or address the probe connects to: the proxy's, if there is one."""
+        return urlsplit(self.proxy or self.url).hostname or ""
 
     @property
     def port(self) -> int:
-        """The port, explicit or the scheme's default."""
-        parts = urlsplit(self.url)
+        """The port the probe connects to, explicit or the scheme's default."""
+        parts = urlsplit(self.proxy or self.url)
         return parts.port or (443 if parts.scheme == "https" else 80)
 
     @property
@@ -83,8 +88,34 @@ def invalid_url(target: Target, problem: str) -> Failure:
     """The URL cannot be probed at all."""
     return Failure(
         "invalid_url",
-        f"{target.url!r} (URL from {target.source}) is not a webserver URL: {problem}. Give the "
-        f"base URL of dagster-webserver in {target.setting}, e.g. {DEFAULT_WEBSERVER_URL}.",
+        f"{display_url(target.url)!r} (URL from {target.source}) is not a webserver URL: "
+        f"{problem}. Give the base URL of dagster-webserver in {target.setting}, e.g. "
+        f"{DEFAULT_WEBSERVER_URL}.",
+    )
+
+
+def unsupported_proxy(target: Target) -> Failure:
+    """The environment sets a proxy the probe cannot use."""
+    proxy = display_url(target.proxy or "")
+    return Failure(
+        "proxy",
+        f"{target.proxy_source} sets the proxy {proxy!r} for {display_url(target.url)} (URL from "
+        f"{target.source}), but the connection check supports only http:// and https:// proxies. "
+        f"Set an http:// proxy in {target.proxy_source}, or add the host to NO_PROXY.",
+    )
+
+
+def too_large(target: Target, stage: str, cap: int, announced: int | None) -> Failure:
+    """The answer is larger than any a Dagster webserver gives."""
+    if announced is None:
+        detail = "the probe stopped reading there"
+    else:
+        detail = f"Content-Length: {announced} bytes"
+    return Failure(
+        "too_large",
+        f"The server at {target.shown} answered {stage} with more than {cap // 1024 // 1024} MiB "
+        f"({detail}), where a Dagster webserver answers a few hundred bytes. Check that the URL "
+        f"points at dagster-webserver, not another service; set it in {target.setting}.",
     )
 
 
@@ -192,6 +223,13 @@ def http_status(
             if target.has_token
             else "It asks for credentials: set connection.auth_token in the plugin config or "
             f"{TOKEN_ENV_VAR}"
+        )
+    elif status == 407:
+        fix = (
+            f"The proxy asks for credentials: give them in its URL in {target.proxy_source} "
+            "(http://user:password@host:port)"
+            if target.proxy
+            else "A proxy asks for credentials: set them in HTTP_PROXY or HTTPS_PROXY"
         )
     elif status == 404:
         fix = (

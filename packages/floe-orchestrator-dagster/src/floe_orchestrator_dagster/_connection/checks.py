@@ -1,6 +1,6 @@
 """Connection validation and health, both built on one probe (US7, FR-019 to FR-021).
 
-``validate_connection`` and ``health_check`` both run ``_probe.probe`` against the configured
+``validate_connection`` and ``health_check`` both run ``probe.probe`` against the configured
 webserver and translate its result into floe-core's types:
 
 =====================  ==========================  ===============================
@@ -19,17 +19,18 @@ never is.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from floe_core.plugin_metadata import HealthState, HealthStatus
 from floe_core.plugins.orchestrator import ValidationResult
 
-from floe_orchestrator_dagster._connection_settings import MAX_TIMEOUT_SECONDS
+from floe_orchestrator_dagster._connection.settings import MAX_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
-    from floe_orchestrator_dagster._connection_settings import ConnectionSettings
-    from floe_orchestrator_dagster._probe import ProbeResult
+    from floe_orchestrator_dagster._connection.probe import ProbeResult
+    from floe_orchestrator_dagster._connection.settings import ConnectionSettings
 
 DEFAULT_HEALTH_TIMEOUT_SECONDS = 5.0  # floe-core asks health checks to answer within 5 s
 
@@ -112,13 +113,14 @@ def health_check(
 
 
 def _run(settings: ConnectionSettings, url: str | None, budget: float) -> ProbeResult:
+    started = time.monotonic()  # the first check imports httpx: that time is in the budget too
     from opentelemetry import trace
     from opentelemetry.trace import Status, StatusCode
 
-    from floe_orchestrator_dagster._probe import probe
+    from floe_orchestrator_dagster._connection.probe import probe
 
     connection = replace(settings.resolve(url), timeout_seconds=budget)
-    result = probe(connection)
+    result = probe(connection, started)
     span = trace.get_current_span()
     span.set_attributes(
         {
