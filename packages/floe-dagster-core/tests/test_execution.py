@@ -213,6 +213,10 @@ def test_observers_hear_dbts_own_timing(shop_run):
         assert info.started_at.endswith("+00:00")
         assert info.finished_at.endswith("+00:00")
         assert info.started_at <= info.finished_at
+    calendar = next(i for i in observer.finished_infos if i.model == "dim_calendar")
+    # where dbt built it on the target it ran on: the heavy file, not the default target's
+    assert calendar.relation["database"] == "heavy"
+    assert calendar.relation["alias"] == "dim_calendar"
 
 
 class StepRecorder:

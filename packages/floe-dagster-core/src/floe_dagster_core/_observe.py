@@ -70,7 +70,11 @@ class ObserverDispatch:
         if status == "started" and uid not in self._started:
             run_info = self._info(uid, node)
             if run_info is not None:
-                run_info = replace(run_info, started_at=_utc(node.get("node_started_at")))
+                run_info = replace(
+                    run_info,
+                    started_at=_utc(node.get("node_started_at")),
+                    relation=_relation(node),
+                )
                 self._started[uid] = run_info
                 self._call("started", run_info)
         elif name.startswith("Log") and name.endswith("Result") and uid not in self._finished:
@@ -84,6 +88,7 @@ class ObserverDispatch:
                 finished_at=_utc(node.get("node_finished_at")),
                 execution_time=_seconds(data.get("execution_time")),
                 status=status or None,
+                relation=_relation(node) or run_info.relation,
             )
             if status in _FAILED:
                 self._pending[uid] = (run_info, str(info.get("msg") or "dbt reported an error"))
@@ -131,6 +136,11 @@ def _utc(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     return value if value.endswith(("Z", "+00:00")) else f"{value}+00:00"
+
+
+def _relation(node: Mapping[str, Any]) -> dict[str, Any] | None:
+    relation = node.get("node_relation")
+    return dict(relation) if isinstance(relation, Mapping) and relation else None
 
 
 def _seconds(value: Any) -> float | None:

@@ -33,6 +33,8 @@ class AssetRunInfo:
         execution_time: dbt's own execution time of the model, in seconds.
         status: dbt's status of the node (``success``, ``error``...), when finished.
         adapter_response: dbt's adapter response (e.g. ``rows_affected``), when dbt sent it.
+        relation: Where dbt built the model, as dbt reports it for this run (``database``,
+            ``schema``, ``alias``, ``relation_name``), on the compute target it ran on.
     """
 
     asset_key: str
@@ -47,6 +49,7 @@ class AssetRunInfo:
     execution_time: float | None = None
     status: str | None = None
     adapter_response: Mapping[str, Any] | None = None
+    relation: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
