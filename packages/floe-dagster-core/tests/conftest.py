@@ -47,6 +47,7 @@ class RecordingObserver:
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     infos: list[AssetRunInfo] = field(default_factory=list)
     finished_infos: list[AssetRunInfo] = field(default_factory=list)
+    tests: dict[str, list[Any]] = field(default_factory=dict)
 
     def started(self, info: AssetRunInfo) -> None:
         self.calls.append(("started", info.model, ""))
@@ -58,6 +59,9 @@ class RecordingObserver:
 
     def failed(self, info: AssetRunInfo, error: str) -> None:
         self.calls.append(("failed", info.model, error))
+
+    def tests_finished(self, info: AssetRunInfo, tests: Any) -> None:
+        self.tests.setdefault(info.model, []).extend(tests)
 
 
 @pytest.fixture

@@ -213,6 +213,10 @@ def test_observers_hear_dbts_own_timing(shop_run):
         assert info.started_at.endswith("+00:00")
         assert info.finished_at.endswith("+00:00")
         assert info.started_at <= info.finished_at
+    fct = next(i for i in observer.finished_infos if i.model == "fct_orders")
+    assert "select" in fct.compiled_sql.lower()  # dbt's compiled SQL of this run
+    assert "{{" not in fct.compiled_sql
+    assert fct.invocation_id
     calendar = next(i for i in observer.finished_infos if i.model == "dim_calendar")
     # where dbt built it on the target it ran on: the heavy file, not the default target's
     assert calendar.relation["database"] == "heavy"
@@ -292,3 +296,14 @@ def test_a_failed_export_fails_only_its_models_asset(shop_project, tmp_path):
         in failure.description
     )
     assert [rest for kind, _, *rest in steps.steps if kind == "finished"] == [[False]]
+
+
+def test_observers_hear_each_models_dbt_tests_when_the_step_ends(shop_run):
+    _, _, observer = shop_run
+    fct = {t.name: t for t in observer.tests["fct_orders"]}
+    assert set(fct) == {"unique_fct_orders_order_id", "not_null_fct_orders_order_id"}
+    unique = fct["unique_fct_orders_order_id"]
+    assert (unique.assertion, unique.column, unique.severity) == ("unique", "order_id", "error")
+    assert unique.success
+    assert unique.status == "pass"
+    assert unique.started_at <= unique.finished_at

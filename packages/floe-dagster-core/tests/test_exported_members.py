@@ -18,6 +18,8 @@ EXPECTED = [
     "CompiledArtifacts",
     "DbtProject",
     "DbtProjectError",
+    "DbtTestObserver",
+    "DbtTestResult",
     "FloeDbtTranslator",
     "ModelExporter",
     "ScheduleSpec",

@@ -56,7 +56,8 @@ def test_the_licence_ships_beside_the_schemas():
 def test_the_default_validator_uses_the_shipped_schemas():
     validator = SchemaValidator()
     assert "https://openlineage.io/spec/2-0-2/OpenLineage.json" in validator.schema_ids
-    assert len(validator.schema_ids) == 39 + 1  # the official ones and floe's own facet
+    # the official ones, floe's own facet and the four dbt-ol facets
+    assert len(validator.schema_ids) == 39 + 5
     assert len(SchemaValidator(floe_schemas=False).schema_ids) == 39
     event = json.loads(to_json(build_run_event("START", "job", job_namespace="floe")))
     assert validator.errors(event) == []

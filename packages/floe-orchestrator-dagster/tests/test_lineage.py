@@ -241,11 +241,12 @@ def test_observers_map_model_runs_to_start_complete_and_fail(receiver, validator
     events = receiver.events
     for event in events:
         validator.assert_valid(event)
+    # job names after dbt-ol: database.schema.model.build.run, unique across products
     assert [(e["job"]["name"], e["eventType"]) for e in events] == [
-        ("stg_customers", "START"),
-        ("stg_customers", "COMPLETE"),
-        ("dim_customers", "START"),
-        ("dim_customers", "FAIL"),
+        ("warehouse.staging.stg_customers.build.run", "START"),
+        ("warehouse.staging.stg_customers.build.run", "COMPLETE"),
+        ("warehouse.marts.dim_customers.build.run", "START"),
+        ("warehouse.marts.dim_customers.build.run", "FAIL"),
     ]
     start, complete, mart_start, fail = events
     assert start["run"]["runId"] == complete["run"]["runId"] != mart_start["run"]["runId"]
@@ -254,12 +255,9 @@ def test_observers_map_model_runs_to_start_complete_and_fail(receiver, validator
     namespace = "duckdb:///data/warehouse.duckdb"
     assert start["inputs"][0]["namespace"] == namespace
     assert start["inputs"][0]["name"] == "warehouse.raw.customers"  # a dbt source: schema.table
-    assert start["outputs"][0] == {
-        "namespace": namespace,
-        "name": "warehouse.staging.stg_customers",
-        "facets": start["outputs"][0]["facets"],
-        "outputFacets": {},
-    }
+    output = start["outputs"][0]
+    assert (output["namespace"], output["name"]) == (namespace, "warehouse.staging.stg_customers")
+    assert set(output["facets"]) == {"dataSource", "schema", "dbt_model"}
     assert [f["name"] for f in start["outputs"][0]["facets"]["schema"]["fields"]] == ["id", "email"]
     # the upstream model is named as it named itself when it ran
     assert fail["inputs"][0]["name"] == "warehouse.staging.stg_customers"
@@ -274,12 +272,11 @@ def test_observer_names_without_metadata_follow_the_profile(receiver):
     (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
     observer.started(AssetRunInfo("orders", "orders", ("raw/orders",), "not-a-uuid", "", "other"))
     (event,) = receiver.events
-    assert event["outputs"][0] == {
-        "namespace": "duckdb:///srv/w.duckdb",
-        "name": "warehouse.main.orders",
-        "facets": {},
-        "outputFacets": {},
-    }
+    output = event["outputs"][0]
+    assert (output["namespace"], output["name"]) == (
+        "duckdb:///srv/w.duckdb",
+        "warehouse.main.orders",
+    )
     assert event["inputs"][0]["name"] == "warehouse.raw.orders"
     parent = event["run"]["facets"]["parent"]
     assert UUID(parent["run"]["runId"])  # a derived UUID for a run id that is not one
@@ -290,11 +287,12 @@ def test_an_observer_never_raises_and_logs_one_warning(receiver, caplog):
     gateway = LineageGateway(LineageSettings())
     (observer,) = gateway.observers_for(_artifacts(receiver.base_url))
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
-        observer.started(AssetRunInfo("", "", (), DAGSTER_RUN, "job", "duckdb"))
+        broken = AssetRunInfo("a", "a", (), DAGSTER_RUN, "job", "duckdb", {"config": "x"})
+        observer.started(broken)
     (warning,) = caplog.records
     assert warning.getMessage().startswith(
-        f"OpenLineage START event of asset  (Dagster run {DAGSTER_RUN}) was not emitted: "
-        "LineageError: "
+        f"OpenLineage START event of job warehouse.main.a.build.run (Dagster run {DAGSTER_RUN}) "
+        "was not emitted: AttributeError: "
     )
 
 

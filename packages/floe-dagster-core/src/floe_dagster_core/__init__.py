@@ -16,6 +16,8 @@ __all__ = [
     "CompiledArtifacts",
     "DbtProject",
     "DbtProjectError",
+    "DbtTestObserver",
+    "DbtTestResult",
     "FloeDbtTranslator",
     "ModelExporter",
     "ScheduleSpec",
@@ -50,7 +52,14 @@ from floe_dagster_core._dbt_project import DbtProject, project_dir_for, resolve_
 from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._observers import AssetObserver, AssetRunInfo, StepInfo, StepObserver
+from floe_dagster_core._observers import (
+    AssetObserver,
+    AssetRunInfo,
+    DbtTestObserver,
+    DbtTestResult,
+    StepInfo,
+    StepObserver,
+)
 from floe_dagster_core._schedules import (
     ScheduleSpec,
     build_schedule_definition,

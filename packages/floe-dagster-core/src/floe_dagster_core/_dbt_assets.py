@@ -34,6 +34,7 @@ from floe_dagster_core import _specs
 from floe_dagster_core._errors import validation_error
 from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._node_facts import DbtTestFacts, dbt_test_facts, model_facts
 from floe_dagster_core._observe import (
     ModelFacts,
     ObserverDispatch,
@@ -44,7 +45,6 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
-from floe_dagster_core._transform import TransformModel
 
 #: Above this many names, a selection is passed one argument per model (see the docstring).
 LIST_LIMIT = 200
@@ -152,11 +152,14 @@ def build_dbt_assets(
     compute_of = {t.name: t.compute or default_compute for t in graph.order}
     translator = FloeDbtTranslator(graph.by_name, compute_of, default_compute)
     chosen = selections(models, compute_of, default_compute)
-    facts = _model_facts(manifest, models, graph.by_name, translator)
+    facts = model_facts(manifest, models, graph.by_name, translator)
+    tests = dbt_test_facts(manifest)
     if any(selection.long for selection in chosen):
         manifest = _marked(manifest, compute_of, default_compute)
     assets = [
-        _target_assets(manifest, selection, translator, facts, tuple(observers), tuple(exporters))
+        _target_assets(
+            manifest, selection, translator, facts, tests, tuple(observers), tuple(exporters)
+        )
         for selection in chosen
     ]
     return assets, chosen
@@ -193,48 +196,12 @@ def _marked(
     return {**manifest, "nodes": marked}
 
 
-def _model_facts(
-    manifest: Mapping[str, Any],
-    models: Mapping[str, Mapping[str, Any]],
-    transforms: Mapping[str, TransformModel],
-    translator: Any,
-) -> dict[str, ModelFacts]:
-    nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
-    facts = {}
-    for name, node in models.items():
-        upstream = []
-        for uid in (node.get("depends_on") or {}).get("nodes", []):
-            up = nodes.get(uid)
-            if up is not None and up.get("resource_type") in (
-                "model",
-                "seed",
-                "snapshot",
-                "source",
-            ):
-                upstream.append(translator.get_asset_key(up).to_user_string())
-        transform = transforms.get(name)
-        facts[node["unique_id"]] = ModelFacts(
-            asset_key=name,
-            model=name,
-            upstream=tuple(upstream),
-            compute=translator.compute(node),
-            metadata={
-                "schema": node.get("schema"),
-                # only a database the model sets itself: the manifest's resolved one is the
-                # default target's, not the one of the compute target the model runs on
-                "database": (node.get("config") or {}).get("database"),
-                "materialization": (node.get("config") or {}).get("materialized"),
-                "quality_tier": transform.quality_tier if transform else None,
-            },
-        )
-    return facts
-
-
 def _target_assets(
     manifest: Mapping[str, Any],
     selection: TargetSelection,
     translator: Any,
     facts: Mapping[str, ModelFacts],
+    tests: Mapping[str, DbtTestFacts],
     observers: tuple[AssetObserver, ...],
     exporters: tuple[ModelExporter, ...],
 ) -> Any:
@@ -255,8 +222,8 @@ def _target_assets(
             selection.models if full else tuple(key.path[-1] for key in context.selected_asset_keys)
         )
         step = step_info(context, selection.compute, models)
-        with step_scope(observers, step) as outcome:
-            dispatch = ObserverDispatch(observers, lookup_for(context, facts))
+        with step_scope(observers, step, context) as outcome:
+            dispatch = ObserverDispatch(observers, lookup_for(context, facts), tests)
             if selection.long and full:
                 invocation = dbt.cli(
                     ["build", *selection.cli_args()],
@@ -266,6 +233,7 @@ def _target_assets(
                 )
             else:
                 invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            dispatch.target_path = invocation.target_path
             if observers or exporters:
                 watch(invocation, dispatch)
             events = _dagster_events(

@@ -38,6 +38,7 @@ def create_definitions(
     schedules: Sequence[ScheduleSpec] = (),
     observers: Sequence[AssetObserver] = (),
     exporters: Sequence[ModelExporter] = (),
+    sensors: Sequence[Any] = (),
     manifest: Mapping[str, Any] | str | PathLike[str] | None = None,
     compute_targets: Mapping[str, str | Mapping[str, Any]] | None = None,
     profile_name_rule: Callable[[str], str] | None = None,
@@ -57,6 +58,7 @@ def create_definitions(
         observers: Told when each dbt model starts, succeeds or fails.
         exporters: Told of each model dbt built, after dbt exited; a failed export fails the
             model's asset (``ModelExporter``).
+        sensors: Dagster sensors to add (e.g. the lineage run-status sensors).
         manifest: A dbt ``manifest.json`` (dict or path) to use instead of the project's.
         compute_targets: Platform-defined dbt targets: compute -> target name, or compute -> a
             whole dbt output (see ``resolve_dbt_project``).
@@ -141,6 +143,7 @@ def create_definitions(
         assets=[*built, *extra],
         jobs=list(jobs.values()),
         schedules=schedule_defs,
+        sensors=list(sensors),
         resources=resources,
     )
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from floe_dagster_core._observers import AssetObserver, AssetRunInfo, StepInfo
+from floe_dagster_core._observers import AssetObserver, AssetRunInfo, DbtTestResult, StepInfo
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,21 @@ class ObserverDispatch:
         self,
         observers: Sequence[AssetObserver],
         lookup: Callable[[str], AssetRunInfo | None],
+        tests: Mapping[str, Any] | None = None,
     ) -> None:
         self._observers = tuple(observers)
         self._lookup = lookup  # dbt unique_id or model name -> the model's run info, or None
+        self._tests = tests or {}  # dbt unique_id of a test -> DbtTestFacts
         self.errors: list[str] = []
         self.built: dict[str, AssetRunInfo] = {}  # the models dbt built, in its order
+        self.target_path: Any = None  # the invocation's target folder (compiled SQL is there)
+        self._invocation: str | None = None
         self._started: dict[str, AssetRunInfo] = {}
+        self._by_model: dict[str, AssetRunInfo] = {}
         self._finished: set[str] = set()
         self._pending: dict[str, tuple[AssetRunInfo, str]] = {}
+        self._results: dict[str, list[DbtTestResult]] = {}
+        self._test_started: dict[str, str | None] = {}
 
     def handle(self, raw_event: Mapping[str, Any]) -> None:
         """Look at one raw dbt event; notify observers of model starts and finishes.
@@ -62,11 +69,16 @@ class ObserverDispatch:
         name = str(info.get("name") or "")
         if info.get("level") == "error" and info.get("msg"):
             self.errors.append(str(info["msg"]))
+        if self._invocation is None and info.get("invocation_id"):
+            self._invocation = str(info["invocation_id"])
         node = data.get("node_info") or {}
         uid = str(node.get("unique_id") or "")
         if not uid:
             return
         status = str(node.get("node_status") or "").lower()
+        if uid in self._tests:
+            self._test_event(uid, name, status, node, data)
+            return
         if status == "started" and uid not in self._started:
             run_info = self._info(uid, node)
             if run_info is not None:
@@ -74,8 +86,10 @@ class ObserverDispatch:
                     run_info,
                     started_at=_utc(node.get("node_started_at")),
                     relation=_relation(node),
+                    invocation_id=self._invocation,
                 )
                 self._started[uid] = run_info
+                self._by_model[run_info.model] = run_info
                 self._call("started", run_info)
         elif name.startswith("Log") and name.endswith("Result") and uid not in self._finished:
             run_info = self._started.get(uid) or self._info(uid, node)
@@ -89,10 +103,13 @@ class ObserverDispatch:
                 execution_time=_seconds(data.get("execution_time")),
                 status=status or None,
                 relation=_relation(node) or run_info.relation,
+                invocation_id=run_info.invocation_id or self._invocation,
             )
+            self._by_model[run_info.model] = run_info
             if status in _FAILED:
                 self._pending[uid] = (run_info, str(info.get("msg") or "dbt reported an error"))
             elif status in ("success", "pass"):
+                run_info = replace(run_info, compiled_sql=self._compiled_sql(run_info))
                 self.built[run_info.model] = run_info
                 self._call("succeeded", run_info)
         elif name == "RunResultError" and uid in self._pending:
@@ -100,10 +117,54 @@ class ObserverDispatch:
             self._call("failed", run_info, str(data.get("msg") or info.get("msg") or ""))
 
     def finish(self) -> None:
-        """Report the failures whose detailed message never came."""
+        """Report the failures whose detailed message never came, then each model's tests."""
         for run_info, message in self._pending.values():
             self._call("failed", run_info, message)
         self._pending.clear()
+        for model, results in self._results.items():
+            model_info = self._by_model.get(model) or self._lookup(model)
+            if model_info is not None:
+                self._call("tests_finished", model_info, tuple(results))
+        self._results.clear()
+
+    def _test_event(
+        self,
+        uid: str,
+        name: str,
+        status: str,
+        node: Mapping[str, Any],
+        data: Mapping[str, Any],
+    ) -> None:
+        facts = self._tests[uid]
+        if status == "started":
+            self._test_started[uid] = _utc(node.get("node_started_at"))
+            return
+        if name != "LogTestResult" or not status:
+            return
+        self._results.setdefault(facts.model, []).append(
+            DbtTestResult(
+                name=facts.name,
+                assertion=facts.assertion,
+                column=facts.column,
+                severity=facts.severity,
+                status=status,
+                success=status == "pass",
+                started_at=self._test_started.get(uid) or _utc(node.get("node_started_at")),
+                finished_at=_utc(node.get("node_finished_at")),
+                failures=_count(data.get("num_failures")),
+            )
+        )
+
+    def _compiled_sql(self, run_info: AssetRunInfo) -> str | None:
+        relative = run_info.metadata.get("compiled_path")
+        if not relative or self.target_path is None:
+            return None
+        try:
+            from pathlib import Path
+
+            return (Path(self.target_path) / str(relative)).read_text(encoding="utf-8")
+        except OSError:
+            return None
 
     def _info(self, uid: str, node: Mapping[str, Any]) -> AssetRunInfo | None:
         return self._lookup(uid) or self._lookup(str(node.get("node_name") or ""))
@@ -141,6 +202,13 @@ def _utc(value: Any) -> str | None:
 def _relation(node: Mapping[str, Any]) -> dict[str, Any] | None:
     relation = node.get("node_relation")
     return dict(relation) if isinstance(relation, Mapping) and relation else None
+
+
+def _count(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _seconds(value: Any) -> float | None:
@@ -208,11 +276,14 @@ def _interrupt(invocation: Any) -> None:
 
 
 @contextmanager
-def step_scope(observers: Sequence[Any], step: StepInfo) -> Iterator[list[bool]]:
+def step_scope(
+    observers: Sequence[Any], step: StepInfo, context: Any = None
+) -> Iterator[list[bool]]:
     """Tell ``StepObserver`` observers that ``step`` starts, and when it ends.
 
     Yields a one-item list; set its item to False when the step fails (an exception leaving the
-    block counts as a failure too).
+    block counts as a failure too). When the step ends, an observer's ``run_tags(step)`` (if it
+    has one) are added to the Dagster run's tags through ``context``'s instance.
     """
     outcome = [True]
     for observer in observers:
@@ -225,6 +296,25 @@ def step_scope(observers: Sequence[Any], step: StepInfo) -> Iterator[list[bool]]
     finally:
         for observer in observers:
             _guarded(observer, "step_finished", step, outcome[0])
+        if context is not None:
+            _add_run_tags(observers, step, context)
+
+
+def _add_run_tags(observers: Sequence[Any], step: StepInfo, context: Any) -> None:
+    tags: dict[str, str] = {}
+    for observer in observers:
+        function = getattr(observer, "run_tags", None)
+        if function is None:
+            continue
+        try:
+            tags.update({str(k): str(v) for k, v in function(step).items()})
+        except Exception as error:  # noqa: BLE001 - an observer must never fail a run
+            logger.warning("floe asset observer %r raised in run_tags: %s", observer, error)
+    if tags:
+        try:
+            context.instance.add_run_tags(step.run_id, tags)
+        except Exception as error:  # noqa: BLE001 - tags are information, not the run
+            logger.warning("the run tags %s were not added: %s", sorted(tags), error)
 
 
 def step_info(context: Any, compute: str, models: Sequence[str]) -> StepInfo:
@@ -236,7 +326,17 @@ def step_info(context: Any, compute: str, models: Sequence[str]) -> StepInfo:
         compute=compute,
         models=tuple(models),
         attempt=int(context.retry_number) + 1,
+        run_started_at=_run_started_at(context),
     )
+
+
+def _run_started_at(context: Any) -> float | None:
+    try:
+        record = context.instance.get_run_record_by_id(context.run.run_id)
+    except Exception:  # noqa: BLE001 - only a timestamp for observers
+        return None
+    started = getattr(record, "start_time", None) if record is not None else None
+    return float(started) if started is not None else None
 
 
 def _step_key(context: Any) -> str:

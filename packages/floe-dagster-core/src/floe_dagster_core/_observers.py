@@ -50,6 +50,35 @@ class AssetRunInfo:
     status: str | None = None
     adapter_response: Mapping[str, Any] | None = None
     relation: Mapping[str, Any] | None = None
+    compiled_sql: str | None = None
+    invocation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DbtTestResult:
+    """One dbt test of a model, as dbt ran it in this step.
+
+    Attributes:
+        name: The test's name (``unique_dim_customers_customer_id``).
+        assertion: The generic test (``unique``, ``not_null``...) or the test's name.
+        column: The column it tests, if any.
+        severity: ``error`` or ``warn``, as configured.
+        status: dbt's status (``pass``, ``fail``, ``warn``, ``error``, ``skipped``).
+        success: Whether the test passed.
+        started_at: When dbt started it (ISO 8601, UTC).
+        finished_at: When dbt finished it.
+        failures: How many rows failed it, when dbt said.
+    """
+
+    name: str
+    assertion: str
+    column: str | None
+    severity: str
+    status: str
+    success: bool
+    started_at: str | None = None
+    finished_at: str | None = None
+    failures: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +92,7 @@ class StepInfo:
         compute: The compute target the step's dbt command runs on.
         models: The dbt models the step selected (asset keys, slash-joined).
         attempt: The step's attempt number (1 for the first, more on retries).
+        run_started_at: When the Dagster run started (seconds since the epoch), if known.
     """
 
     run_id: str
@@ -71,6 +101,7 @@ class StepInfo:
     compute: str
     models: Sequence[str]
     attempt: int = 1
+    run_started_at: float | None = None
 
 
 @runtime_checkable
@@ -85,6 +116,14 @@ class AssetObserver(Protocol):
 
     def failed(self, info: AssetRunInfo, error: str) -> None:
         """The asset's dbt model failed; ``error`` is dbt's message."""
+
+
+@runtime_checkable
+class DbtTestObserver(Protocol):
+    """Optionally, an observer also hears of each model's dbt tests, once the step has run them."""
+
+    def tests_finished(self, info: AssetRunInfo, tests: Sequence[DbtTestResult]) -> None:
+        """dbt ran ``tests`` of the model ``info`` in this step (called when the step ends)."""
 
 
 @runtime_checkable

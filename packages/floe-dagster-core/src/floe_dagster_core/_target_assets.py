@@ -94,7 +94,7 @@ def _target_asset(
         selected = set(context.selected_asset_keys)
         names = [n for n in order if dg.AssetKey(_specs.key_path(n)) in selected]
         dbt = getattr(context.resources, resource_key)
-        with step_scope(observers, step_info(context, compute, names)) as outcome:
+        with step_scope(observers, step_info(context, compute, names), context) as outcome:
             dispatch = ObserverDispatch(observers, lookup_for(context, facts))
             invocation = dbt.cli(["build", "--select", *names], raise_on_error=False)
             watch(invocation, dispatch)

@@ -105,7 +105,9 @@ def _transform_asset(
     def _materialize(context: AssetExecutionContext) -> Any:  # MaterializeResult; Dagster 1.10's
         # type check refuses the generic MaterializeResult[Any] as a return annotation.
         dbt = getattr(context.resources, resource_key)
-        with step_scope(observers, step_info(context, compute, [transform.name])) as outcome:
+        with step_scope(
+            observers, step_info(context, compute, [transform.name]), context
+        ) as outcome:
             dispatch = ObserverDispatch(observers, lookup_for(context, {transform.name: facts}))
             invocation = dbt.cli(["build", "--select", transform.name], raise_on_error=False)
             watch(invocation, dispatch)

@@ -15,6 +15,12 @@ from floe_dagster_lineage._datasets import (
     duckdb_namespace,
     namespace_for_profile,
 )
+from floe_dagster_lineage._dbt_facets import (
+    dbt_model_facet,
+    dbt_node_facet,
+    dbt_run_facet,
+    dbt_version_facet,
+)
 from floe_dagster_lineage._deadline import validate_timeout
 from floe_dagster_lineage._emitter import LineageEmitter
 from floe_dagster_lineage._errors import (
@@ -96,6 +102,10 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as test_exported_members checks
     "database_for_profile",
     "dataset_name",
     "datasource_facet",
+    "dbt_model_facet",
+    "dbt_node_facet",
+    "dbt_run_facet",
+    "dbt_version_facet",
     "default_spool_path",
     "documentation_facet",
     "duckdb_namespace",

@@ -86,9 +86,11 @@ def _register_commands() -> None:
     from floe_orchestrator_dagster._cli_connection import validate_connection
     from floe_orchestrator_dagster._cli_demo import demo
     from floe_orchestrator_dagster._cli_helm import helm_values
+    from floe_orchestrator_dagster._cli_lineage import lineage
 
     main.add_command(demo)
     main.add_command(helm_values)
+    main.add_command(lineage)
     main.add_command(validate_connection)
 
 

@@ -92,6 +92,7 @@ def create_definitions(
             *telemetry_observers(loaded),
             *observers,
         ],
+        sensors=lineage.sensors_for(loaded),
     )
 
 

@@ -182,17 +182,18 @@ def run_demo(folder: Path, echo: Callable[[str], None]) -> DemoReport:
 
     report = DemoReport(folder=folder, product=product, job=all_assets_job_name(product))
     progress = ProgressObserver(report, echo)
+    gateway = LineageGateway(config.lineage)
     with _output_to(folder / "logs" / "build.log"):  # `dbt parse` talks on stdout
         defs = create_definitions(
             config,
             artifacts,
             schedules=ScheduleBook(),
-            lineage=LineageGateway(config.lineage),
+            lineage=gateway,
             observers=[progress],
         )
 
     echo(f"4/4 materializing every asset on DuckDB (job {report.job})")
-    _materialize(defs, report)
+    _materialize(defs, report, gateway)
     report.rows = count_rows(folder)
     report.schedules = [
         (s.name, s.cron_schedule, s.execution_timezone or "UTC", _running(s))
@@ -216,8 +217,11 @@ def _output_to(log: Path) -> Iterator[None]:
         yield
 
 
-def _materialize(defs: Any, report: DemoReport) -> None:
-    """Run the all-assets job in-process; dbt's and Dagster's own output go to logs/run.log."""
+def _materialize(defs: Any, report: DemoReport, gateway: Any) -> None:
+    """Run the all-assets job in-process; dbt's and Dagster's own output go to logs/run.log.
+
+    An in-process run has no daemon for the lineage sensors: the product run is closed here.
+    """
     from dagster import DagsterInstance
 
     # Dagster 1.11+ wants asset jobs resolved through resolve_job_def; 1.10 has only get_job_def
@@ -227,6 +231,7 @@ def _materialize(defs: Any, report: DemoReport) -> None:
     log = report.folder / "logs" / "run.log"
     with _output_to(log), DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=False)
+        gateway.close_run(result.dagster_run, instance)
     if not result.success:
         failed = [a for a in report.assets.values() if a.ok is False]
         detail = f"{failed[0].model}: {failed[0].error}" if failed else "see the Dagster log"

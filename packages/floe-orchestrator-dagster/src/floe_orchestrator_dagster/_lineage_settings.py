@@ -57,6 +57,14 @@ class LineageSettings(BaseModel):
             "defaults to the backend's timeout (5 s for marquez)."
         ),
     )
+    spool: str | None = Field(
+        default=None,
+        description=(
+            "File that undelivered events are spooled to and replayed from (bounded; 'off' "
+            "switches spooling off). Default: $FLOE_DAGSTER_LINEAGE_SPOOL, else one file per "
+            "destination under ~/.local/state/floe-dagster/ (see floe-dagster-lineage)."
+        ),
+    )
     namespace: str | None = Field(
         default=None,
         description=(

@@ -29,21 +29,15 @@ facet) raises, with what to fix.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 from floe_orchestrator_dagster._errors import LineageBackendError
+from floe_orchestrator_dagster._lineage.facets import PRODUCER
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
 
 logger = logging.getLogger("floe_dagster_lineage")
-
-PRODUCER = (
-    "https://github.com/floe-dagster/floe-dagster/tree/main/packages/floe-orchestrator-dagster"
-)
-# per-asset OpenLineage run ids, stable for one (Dagster run, asset) pair
-_RUN_NAMESPACE = uuid.UUID("0b9a3b5e-8f0e-4f7e-a3a4-7c1d2e6f9a51")
 
 
 class LineageGateway:
@@ -62,6 +56,7 @@ class LineageGateway:
         self.settings = settings
         self._artifacts: Any = None  # the ProductArtifacts last bound, or None
         self._emitter: Any = None
+        self._observer: Any = None  # the LineageObserver of the bound product
 
     def bind(self, artifacts: Any) -> None:
         """Learn the artifacts (backend, observability) before the first event.
@@ -74,6 +69,7 @@ class LineageGateway:
         if artifacts is not self._artifacts:
             self._artifacts = artifacts
             self._emitter = None
+            self._observer = None
 
     @property
     def namespace(self) -> str:
@@ -89,8 +85,11 @@ class LineageGateway:
         if self._emitter is None:
             from floe_dagster_lineage import LineageEmitter
 
+            spool: Any = None  # the destination's default spool
+            if self.settings.spool is not None:
+                spool = False if self.settings.spool.lower() == "off" else self.settings.spool
             self._emitter = LineageEmitter(
-                self._transport(), namespace=self.namespace, producer=PRODUCER
+                self._transport(), namespace=self.namespace, producer=PRODUCER, spool=spool
             )
         return self._emitter
 
@@ -167,8 +166,42 @@ class LineageGateway:
             return []
         if not enabled:
             return []
-        naming = _Naming(_outputs(artifacts, project), self.settings)
-        return [LineageObserver(self.emitter, naming)]
+        from floe_orchestrator_dagster._lineage.naming import DatasetNaming
+        from floe_orchestrator_dagster._lineage.observer import LineageObserver
+
+        naming = DatasetNaming(_outputs(artifacts, project), self.settings)
+        self._observer = LineageObserver(self.emitter, naming, artifacts.product_name)
+        return [self._observer]
+
+    def sensors_for(self, artifacts: Any) -> list[Any]:
+        """The run-status sensors that close each product run (none when lineage is off)."""
+        self.bind(artifacts)
+        if self._observer is None or not self.emitter.enabled:
+            return []
+        from floe_orchestrator_dagster._lineage.product_run import product_run_sensors
+
+        return product_run_sensors(self.emitter, artifacts.product_name)
+
+    def close_run(self, run: Any, instance: Any, error: str | None = None) -> None:
+        """Close a product run that ran in this process (``execute_in_process`` has no daemon).
+
+        Never raises: a failure to emit is one warning.
+        """
+        if self._observer is None or self._artifacts is None:
+            return
+        from floe_orchestrator_dagster._lineage.product_run import close_product_run
+
+        try:
+            close_product_run(
+                self.emitter,
+                self._artifacts.product_name,
+                run,
+                instance,
+                error=error,
+                start_sent=self._observer.product_started_here(run.run_id),
+            )
+        except Exception as failure:  # noqa: BLE001 - lineage must never fail a run
+            logger.warning("The OpenLineage end of run %s was not emitted: %s", run.run_id, failure)
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -264,110 +297,3 @@ def _backend_transport_config(name: str, config: Mapping[str, Any] | None) -> di
             ) from None
     transport: dict[str, Any] = plugin.get_transport_config()  # type: ignore[attr-defined]
     return transport
-
-
-class _Naming:
-    """Datasets of floe models, after OpenLineage's naming conventions for their warehouse."""
-
-    def __init__(self, output_of: Any, settings: LineageSettings) -> None:
-        self._output_of = output_of  # compute target -> the dbt output it runs on
-        self._settings = settings
-        self._seen: dict[str, Any] = {}  # asset key -> its dataset, as the model named it
-
-    def _place(self, compute: str) -> tuple[str, str | None, str | None]:
-        from floe_dagster_lineage import database_for_profile, namespace_for_profile
-
-        output = self._output_of(compute)
-        namespace = self._settings.dataset_namespace
-        if namespace is None:
-            namespace = namespace_for_profile(output) if output.get("type") else compute
-        default_schema = output.get("schema") or (
-            "main" if output.get("type") == "duckdb" else None
-        )
-        database = database_for_profile(output) if output.get("type") else None
-        return namespace, database, default_schema
-
-    def model(self, info: Any) -> Any:
-        """The dataset a model writes."""
-        from floe_dagster_lineage import Dataset, dataset_name, schema_facet
-
-        namespace, database, default_schema = self._place(info.compute)
-        metadata = info.metadata or {}
-        schema = metadata.get("schema") or default_schema
-        parts = [metadata.get("database") or database, schema, info.model]
-        name = ".".join(str(part) for part in parts if part) if schema else None
-        name = name or dataset_name(info.asset_key.split("/"), database=database, schema=schema)
-        columns = metadata.get("columns")
-        facets = {"schema": schema_facet(columns, producer=PRODUCER)} if columns else {}
-        dataset = Dataset(namespace, name, facets)
-        self._seen[info.asset_key] = Dataset(namespace, name)
-        return dataset
-
-    def upstream(self, info: Any) -> list[Any]:
-        """The datasets a model reads (as their models named them when seen in this run)."""
-        from floe_dagster_lineage import Dataset, dataset_name
-
-        namespace, database, default_schema = self._place(info.compute)
-        datasets = []
-        for key in info.upstream:
-            seen = self._seen.get(key)
-            if seen is None:
-                name = dataset_name(key.split("/"), database=database, schema=default_schema)
-                seen = Dataset(namespace, name)
-            datasets.append(seen)
-        return datasets
-
-
-class LineageObserver:
-    """A ``floe_dagster_core.AssetObserver`` that emits START / COMPLETE / FAIL per dbt model.
-
-    Each model run is one OpenLineage run (id derived from the Dagster run id and the asset
-    key), a child of the Dagster run (``parent`` facet); the job is named after the asset key.
-    It never raises: a failure is logged as one warning.
-    """
-
-    def __init__(self, emitter: Any, naming: _Naming) -> None:
-        self._emitter = emitter
-        self._naming = naming
-
-    def started(self, info: Any) -> None:
-        """The model started: START."""
-        self._emit("START", info)
-
-    def succeeded(self, info: Any) -> None:
-        """The model succeeded: COMPLETE."""
-        self._emit("COMPLETE", info)
-
-    def failed(self, info: Any, error: str) -> None:
-        """The model failed: FAIL with dbt's message in the ``errorMessage`` facet."""
-        self._emit("FAIL", info, error=error or f"dbt model {info.model} failed")
-
-    def _emit(self, event_type: str, info: Any, error: str | None = None) -> None:
-        try:
-            parent_id = _uuid(info.run_id)
-            self._emitter.emit(
-                event_type,
-                info.asset_key.replace("/", "."),
-                run_id=uuid.uuid5(_RUN_NAMESPACE, f"{info.run_id}/{info.asset_key}"),
-                parent=(str(parent_id), info.job_name or "floe", self._emitter.namespace),
-                inputs=self._naming.upstream(info),
-                outputs=[self._naming.model(info)],
-                error=error,
-            )
-        except Exception as failure:  # noqa: BLE001 - lineage must never fail a run
-            logger.warning(
-                "OpenLineage %s event of asset %s (Dagster run %s) was not emitted: %s: %s",
-                event_type,
-                info.asset_key,
-                info.run_id,
-                type(failure).__name__,
-                failure,
-            )
-
-
-def _uuid(value: str) -> UUID:
-    """A Dagster run id as a UUID (they are UUIDs; anything else gets a stable derived one)."""
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return uuid.uuid5(_RUN_NAMESPACE, str(value))

@@ -1,0 +1,138 @@
+"""What observers learn about each dbt node before the run: from the dbt manifest, once.
+
+For every model: its asset key, its upstream assets and where they live (database the node sets
+itself, schema, alias, compute target, documented columns), its own description, documented
+columns, config, file, unique id and compiled-SQL path, and its floe facts (quality tier). For
+every dbt test: the model it tests, its column, severity and kind. Observers (lineage above all)
+build their events from these and from what dbt reports during the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from floe_dagster_core._observe import ModelFacts
+from floe_dagster_core._transform import TransformModel
+
+_ASSET_TYPES = ("model", "seed", "snapshot", "source")
+_CONFIG_KEYS = ("materialized", "access", "owner", "group")
+
+
+@dataclass(frozen=True)
+class DbtTestFacts:
+    """A dbt test of a model, as the manifest declares it."""
+
+    name: str
+    model: str
+    column: str | None
+    severity: str
+    assertion: str
+    test_type: str
+
+
+def model_facts(
+    manifest: Mapping[str, Any],
+    models: Mapping[str, Mapping[str, Any]],
+    transforms: Mapping[str, TransformModel],
+    translator: Any,
+) -> dict[str, ModelFacts]:
+    """The facts of every model, by dbt unique id."""
+    nodes = manifest.get("nodes", {})
+    sources = manifest.get("sources", {})
+    facts = {}
+    for name, node in models.items():
+        upstream = []
+        relations = []
+        for uid in (node.get("depends_on") or {}).get("nodes", []):
+            up = nodes.get(uid) or sources.get(uid)
+            if up is None or up.get("resource_type") not in _ASSET_TYPES:
+                continue
+            key = translator.get_asset_key(up).to_user_string()
+            upstream.append(key)
+            relations.append(_relation(up, key, translator))
+        config = node.get("config") or {}
+        transform = transforms.get(name)
+        facts[node["unique_id"]] = ModelFacts(
+            asset_key=name,
+            model=name,
+            upstream=tuple(upstream),
+            compute=translator.compute(node),
+            metadata={
+                "schema": node.get("schema"),
+                # only a database the model sets itself: the manifest's resolved one is the
+                # default target's, not the one of the compute target the model runs on
+                "database": config.get("database"),
+                "alias": node.get("alias") or name,
+                "materialization": config.get("materialized"),
+                "quality_tier": transform.quality_tier if transform else None,
+                "description": node.get("description") or None,
+                "columns": _columns(node),
+                "config": {k: config[k] for k in _CONFIG_KEYS if config.get(k) is not None},
+                "tags": list(node.get("tags") or []),
+                "unique_id": node["unique_id"],
+                "original_file_path": node.get("original_file_path"),
+                "compiled_path": _compiled_path(node),
+                "project": node.get("package_name"),
+                "upstream_relations": relations,
+            },
+        )
+    return facts
+
+
+def dbt_test_facts(manifest: Mapping[str, Any]) -> dict[str, DbtTestFacts]:
+    """The facts of every dbt test attached to a model, by dbt unique id."""
+    nodes = manifest.get("nodes", {})
+    found = {}
+    for uid, node in nodes.items():
+        if node.get("resource_type") != "test":
+            continue
+        attached = node.get("attached_node") or next(
+            (p for p in (node.get("depends_on") or {}).get("nodes", []) if p.startswith("model.")),
+            None,
+        )
+        model = nodes.get(attached or "")
+        if model is None or model.get("resource_type") != "model":
+            continue
+        metadata = node.get("test_metadata") or {}
+        found[uid] = DbtTestFacts(
+            name=node["name"],
+            model=model["name"],
+            column=node.get("column_name") or (metadata.get("kwargs") or {}).get("column_name"),
+            severity=str((node.get("config") or {}).get("severity") or "ERROR").lower(),
+            assertion=str(metadata.get("name") or node["name"]),
+            test_type="generic" if metadata else "singular",
+        )
+    return found
+
+
+def _relation(node: Mapping[str, Any], key: str, translator: Any) -> dict[str, Any]:
+    source = node.get("resource_type") == "source"
+    return {
+        "asset_key": key,
+        "resource_type": node.get("resource_type"),
+        # a source's database is part of its declaration; a model's only when it sets one
+        "database": node.get("database") if source else (node.get("config") or {}).get("database"),
+        "schema": node.get("schema"),
+        "alias": node.get("identifier") if source else (node.get("alias") or node.get("name")),
+        "compute": None if source else translator.compute(node),
+        "columns": _columns(node),
+        "config": {
+            k: (node.get("config") or {})[k]
+            for k in _CONFIG_KEYS
+            if (node.get("config") or {}).get(k) is not None
+        },
+    }
+
+
+def _columns(node: Mapping[str, Any]) -> dict[str, str | None]:
+    return {
+        str(column.get("name") or name): column.get("data_type") or None
+        for name, column in (node.get("columns") or {}).items()
+    }
+
+
+def _compiled_path(node: Mapping[str, Any]) -> str | None:
+    package, path = node.get("package_name"), node.get("original_file_path")
+    return f"compiled/{package}/{path}" if package and path else None
