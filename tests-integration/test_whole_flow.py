@@ -91,14 +91,21 @@ def test_every_asset_materializes_on_duckdb(run):
 def test_lineage_reaches_marquez_and_every_event_is_valid(run, marquez):
     assert run.success
     marquez.assert_all_valid()
-    counts = Counter(event["eventType"] for event in marquez.events)
-    assert counts == {"START": MODELS, "COMPLETE": MODELS}
     jobs = marquez.by_job()
-    assert all(types == ["START", "COMPLETE"] for types in jobs.values()), jobs
+    model_runs = {job: types for job, types in jobs.items() if job.endswith(".build.run")}
+    assert len(model_runs) == MODELS
+    assert all(types == ["START", "COMPLETE"] for types in model_runs.values()), jobs
+    # the product run opened by its first step (in-process: no daemon closes it here)
+    assert jobs["jaffle_shop_job"] == ["START"]
+    tests = {job for job in jobs if job.endswith(".build.test")}
+    assert len(tests) == 5  # the models with dbt tests
+    counts = Counter(event["eventType"] for event in marquez.events)
+    assert counts == {"START": 1 + MODELS + 5, "COMPLETE": MODELS + 5}
     (complete,) = [
         e
         for e in marquez.events
-        if e["eventType"] == "COMPLETE" and e["outputs"][0]["name"].endswith(".fct_orders")
+        if e["eventType"] == "COMPLETE"
+        and e["job"]["name"] == "jaffle_shop.main_marts.jaffle_shop.fct_orders.build.run"
     ]
     assert [i["name"] for i in complete["inputs"]] == [
         "jaffle_shop.main_intermediate.int_order_payments"

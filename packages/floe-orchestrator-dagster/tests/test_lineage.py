@@ -370,3 +370,39 @@ def test_a_lineage_configuration_error_never_breaks_the_code_location(caplog):
         "(lineage.backend or plugins.lineage_backend.type) is not installed"
     )
     assert gateway.emitter.enabled is False
+
+
+def test_two_products_with_the_same_model_never_share_a_job(receiver):
+    """Namespace = the product's; name = database.schema.project.model.build.run (dbt-ol)."""
+    jobs = set()
+    for product in ("customers", "crm"):
+        artifacts = read_artifacts(
+            compiled_artifacts(
+                {"name": "stg_customers"},
+                product=product,
+                plugins={
+                    "lineage_backend": {
+                        "type": "marquez",
+                        "version": "0.1.0",
+                        "config": {"url": receiver.base_url},
+                    }
+                },
+            )
+        )
+        (observer,) = LineageGateway(LineageSettings()).observers_for(artifacts)
+        info = AssetRunInfo(
+            "stg_customers",
+            "stg_customers",
+            (),
+            DAGSTER_RUN,
+            f"{product}_job",
+            "duckdb",
+            {"project": product},
+            relation={"database": product, "schema": "staging", "alias": "stg_customers"},
+        )
+        observer.started(info)
+    jobs = {(e["job"]["namespace"], e["job"]["name"]) for e in receiver.events}
+    assert jobs == {
+        ("customers", "customers.staging.customers.stg_customers.build.run"),
+        ("crm", "crm.staging.crm.stg_customers.build.run"),
+    }

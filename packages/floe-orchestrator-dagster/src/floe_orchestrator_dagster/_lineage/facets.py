@@ -41,6 +41,20 @@ def version_of(distribution: str) -> str | None:
     return _VERSIONS[distribution]
 
 
+def data_source(namespace: str) -> Any:
+    """``dataSource``: the warehouse, with its URI when the namespace is a valid URI."""
+    from urllib.parse import urlsplit
+
+    from floe_dagster_lineage import datasource_facet
+
+    try:
+        parts = urlsplit(namespace)
+        valid = bool(parts.scheme) and (parts.port is None or parts.port >= 0)
+    except ValueError:  # e.g. duckdb://:memory: has no valid authority
+        valid = False
+    return datasource_facet(namespace, namespace if valid else None, producer=PRODUCER)
+
+
 def run_facets(info: Any, product: str, attempt: int) -> dict[str, Any]:
     """The run facets of a model's (or its tests') run, beside ``parent``."""
     from floe_dagster_lineage import (
@@ -111,7 +125,6 @@ def model_job_facets(info: Any, dialect: str | None) -> dict[str, Any]:
 def output_dataset(info: Any, naming: DatasetNaming, *, finished: bool) -> dict[str, Any]:
     """The model's table as the output dataset, with its facets."""
     from floe_dagster_lineage import (
-        datasource_facet,
         dbt_model_facet,
         documentation_facet,
         output_statistics_facet,
@@ -120,9 +133,7 @@ def output_dataset(info: Any, naming: DatasetNaming, *, finished: bool) -> dict[
 
     namespace, name = naming.model(info)
     metadata_ = info.metadata or {}
-    facets: dict[str, Any] = {
-        "dataSource": datasource_facet(namespace, namespace, producer=PRODUCER)
-    }
+    facets: dict[str, Any] = {"dataSource": data_source(namespace)}
     columns = metadata_.get("columns") or {}
     if columns:
         facets["schema"] = schema_facet(columns, producer=PRODUCER)
@@ -141,13 +152,11 @@ def output_dataset(info: Any, naming: DatasetNaming, *, finished: bool) -> dict[
 
 def input_datasets(info: Any, naming: DatasetNaming) -> list[dict[str, Any]]:
     """The model's upstream tables as input datasets, with their facets."""
-    from floe_dagster_lineage import datasource_facet, dbt_model_facet, schema_facet
+    from floe_dagster_lineage import dbt_model_facet, schema_facet
 
     datasets = []
     for namespace, name, relation in naming.upstream(info):
-        facets: dict[str, Any] = {
-            "dataSource": datasource_facet(namespace, namespace, producer=PRODUCER)
-        }
+        facets: dict[str, Any] = {"dataSource": data_source(namespace)}
         if relation.get("columns"):
             facets["schema"] = schema_facet(relation["columns"], producer=PRODUCER)
         if relation.get("resource_type") in ("model", "snapshot", "seed"):
@@ -184,7 +193,7 @@ def _column_lineage(info: Any, naming: DatasetNaming) -> Any:
 
 def test_run_dataset(info: Any, naming: DatasetNaming, tests: Sequence[Any]) -> dict[str, Any]:
     """The tested model's table, with ``dataQualityAssertions`` (one per dbt test)."""
-    from floe_dagster_lineage import data_quality_assertions_facet, datasource_facet
+    from floe_dagster_lineage import data_quality_assertions_facet
 
     namespace, name = naming.model(info)
     assertions = [
@@ -203,7 +212,7 @@ def test_run_dataset(info: Any, naming: DatasetNaming, tests: Sequence[Any]) -> 
         "namespace": namespace,
         "name": name,
         "facets": {
-            "dataSource": datasource_facet(namespace, namespace, producer=PRODUCER),
+            "dataSource": data_source(namespace),
             "dataQualityAssertions": data_quality_assertions_facet(assertions, producer=PRODUCER),
         },
     }
