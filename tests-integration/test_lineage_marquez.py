@@ -123,19 +123,22 @@ def test_asset_runs_reach_marquez_as_valid_events(plugin, artifacts, receiver):
     observer.failed(info("dim_customers", ("stg_customers",)), "Binder Error: no column x")
     receiver.assert_all_valid()
     assert {request.path for request in receiver.requests} == {"/api/v1/lineage"}
+    # dbt-ol's job names: database.schema.model.build.run
     assert receiver.by_job() == {
-        "stg_customers": ["START", "COMPLETE"],
-        "dim_customers": ["START", "FAIL"],
+        "memory.main.stg_customers.build.run": ["START", "COMPLETE"],
+        "memory.main.dim_customers.build.run": ["START", "FAIL"],
     }
-    start = receiver.events_of("dim_customers")[0]
+    start = receiver.events_of("memory.main.dim_customers.build.run")[0]
     assert start["job"]["namespace"] == "acme"
     # the compiled dbt profile is DuckDB in memory: namespace duckdb://:memory:, database memory
-    assert start["outputs"] == [
-        {"namespace": "duckdb://:memory:", "name": "memory.main.dim_customers", "facets": {},
-         "outputFacets": {}}
-    ]  # fmt: skip
+    (output,) = start["outputs"]
+    assert (output["namespace"], output["name"]) == (
+        "duckdb://:memory:",
+        "memory.main.dim_customers",
+    )
+    assert "uri" not in output["facets"]["dataSource"]  # duckdb://:memory: is no valid URI
     assert start["inputs"][0]["name"] == "memory.main.stg_customers"
-    fail = receiver.events_of("dim_customers")[1]
+    fail = receiver.events_of("memory.main.dim_customers.build.run")[1]
     assert fail["run"]["facets"]["errorMessage"]["message"] == "Binder Error: no column x"
 
 

@@ -118,6 +118,7 @@ def _relation(node: Mapping[str, Any], key: str, translator: Any) -> dict[str, A
         "alias": node.get("identifier") if source else (node.get("alias") or node.get("name")),
         "compute": None if source else translator.compute(node),
         "columns": _columns(node),
+        "description": node.get("description") or None,
         "config": {
             k: (node.get("config") or {})[k]
             for k in _CONFIG_KEYS

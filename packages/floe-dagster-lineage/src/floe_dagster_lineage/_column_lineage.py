@@ -100,6 +100,8 @@ def _resolve(
 
     schema = MappingSchema(dialect=dialect)
     for relation, relation_columns in upstream.items():
+        if not relation_columns:  # columns unknown (an undocumented seed): qualified from the SQL
+            continue
         mapping = (
             {name: kind or "unknown" for name, kind in relation_columns.items()}
             if isinstance(relation_columns, Mapping)
@@ -108,7 +110,13 @@ def _resolve(
         schema.add_table(
             to_table(relation, dialect=dialect), column_mapping=mapping, dialect=dialect
         )
-    query: Any = optimize(parse_one(sql, dialect=dialect), schema=schema, dialect=dialect)
+    # columns of a relation the schema does not know stay as the SQL names them (no error)
+    query: Any = optimize(
+        parse_one(sql, dialect=dialect),
+        schema=schema,
+        dialect=dialect,
+        validate_qualify_columns=False,
+    )
     wanted = {column.lower() for column in columns} if columns is not None else None
     selects = {select.alias_or_name: select for select in query.selects}
     resolved: dict[str, tuple[set[tuple[str, str]], str]] = {}

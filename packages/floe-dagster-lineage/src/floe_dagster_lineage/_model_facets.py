@@ -34,13 +34,17 @@ def datasource_facet(name: str, uri: str | None = None, *, producer: str = DEFAU
 
     Args:
         name: The data source's name (dbt-ol uses the dataset namespace).
-        uri: Its URI; the namespace when None. User info and query are removed.
+        uri: Its URI; the name when None. User info and query are removed. A value that is no
+            valid URI (``duckdb://:memory:`` has no valid authority) is left out: the spec wants
+            a URI there.
         producer: The producer URI.
 
     Examples:
         >>> facet = datasource_facet("postgres://db:5432", "postgres://user:pw@db:5432")
         >>> facet.name, facet.uri
         ('postgres://db:5432', 'postgres://db:5432')
+        >>> datasource_facet("duckdb://:memory:").uri is None
+        True
     """
     from openlineage.client.facet_v2 import datasource_dataset
 
@@ -48,9 +52,21 @@ def datasource_facet(name: str, uri: str | None = None, *, producer: str = DEFAU
         raise FacetError(
             "datasource_facet needs the data source's name, e.g. 'postgres://db:5432'."
         )
+    candidate = safe_url(uri or name)
     return datasource_dataset.DatasourceDatasetFacet(
-        name=safe_url(name), uri=safe_url(uri or name), producer=producer
+        name=safe_url(name), uri=candidate if _is_uri(candidate) else None, producer=producer
     )
+
+
+def _is_uri(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises for an authority that is not host[:port]
+    except ValueError:
+        return False
+    return bool(parts.scheme)
 
 
 def documentation_facet(

@@ -42,17 +42,10 @@ def version_of(distribution: str) -> str | None:
 
 
 def data_source(namespace: str) -> Any:
-    """``dataSource``: the warehouse, with its URI when the namespace is a valid URI."""
-    from urllib.parse import urlsplit
-
+    """``dataSource``: the warehouse (its namespace, and its URI when that is a valid one)."""
     from floe_dagster_lineage import datasource_facet
 
-    try:
-        parts = urlsplit(namespace)
-        valid = bool(parts.scheme) and (parts.port is None or parts.port >= 0)
-    except ValueError:  # e.g. duckdb://:memory: has no valid authority
-        valid = False
-    return datasource_facet(namespace, namespace if valid else None, producer=PRODUCER)
+    return datasource_facet(namespace, producer=PRODUCER)
 
 
 def run_facets(info: Any, product: str, attempt: int) -> dict[str, Any]:
@@ -152,13 +145,17 @@ def output_dataset(info: Any, naming: DatasetNaming, *, finished: bool) -> dict[
 
 def input_datasets(info: Any, naming: DatasetNaming) -> list[dict[str, Any]]:
     """The model's upstream tables as input datasets, with their facets."""
-    from floe_dagster_lineage import dbt_model_facet, schema_facet
+    from floe_dagster_lineage import dbt_model_facet, documentation_facet, schema_facet
 
     datasets = []
     for namespace, name, relation in naming.upstream(info):
         facets: dict[str, Any] = {"dataSource": data_source(namespace)}
         if relation.get("columns"):
             facets["schema"] = schema_facet(relation["columns"], producer=PRODUCER)
+        if relation.get("description"):
+            facets["documentation"] = documentation_facet(
+                relation["description"], producer=PRODUCER
+            )
         if relation.get("resource_type") in ("model", "snapshot", "seed"):
             facets["dbt_model"] = dbt_model_facet(relation.get("config") or {}, producer=PRODUCER)
         datasets.append({"namespace": namespace, "name": name, "facets": facets})
@@ -174,9 +171,9 @@ def _column_lineage(info: Any, naming: DatasetNaming) -> Any:
     upstream: dict[str, Any] = {}
     namespaces = set()
     for up_namespace, name, relation in naming.upstream(info):
-        if relation.get("columns"):
-            upstream[name] = relation["columns"]
-            namespaces.add(up_namespace)
+        # undocumented columns (a seed's) resolve from the SQL itself
+        upstream[name] = relation.get("columns") or {}
+        namespaces.add(up_namespace)
     # the facet names one namespace for its input fields: resolved when the upstreams share one
     if not upstream or len(namespaces) != 1:
         return None
