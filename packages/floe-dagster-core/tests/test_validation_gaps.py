@@ -158,3 +158,16 @@ def test_a_short_field_value_is_still_shown():
 def test_valid_compute_targets_still_pass(compute):
     artifacts = compiled_artifacts({"name": "a"}, default_compute=compute)
     assert load_artifacts(artifacts).default_compute == compute
+
+
+@pytest.mark.parametrize("name", ["as", "type", "input", "config", "class"])
+def test_a_name_dagster_reserves_is_refused_before_dagster_fails(name):
+    """Found by the fuzz test: Dagster raised DagsterInvalidDefinitionError on both paths."""
+    product = generated_product(1)
+    artifacts = product.artifacts
+    artifacts["transforms"]["models"][0]["name"] = name
+    with pytest.raises(ValidationError) as caught:
+        create_definitions(artifacts)
+    message = str(caught.value)
+    assert f"transforms.models[0].name: {name!r} is a name Dagster reserves" in message
+    assert f"Rename the model in floe.yaml and in the dbt project (e.g. '{name}_model')" in message

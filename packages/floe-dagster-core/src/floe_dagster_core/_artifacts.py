@@ -10,6 +10,7 @@ meta). Validating a ``CompiledArtifacts`` validates the transform graph too.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -256,15 +257,22 @@ def read_artifacts_file(path: str | PathLike[str]) -> bytes:
     """The bytes of a ``compiled_artifacts.json``; the one place that reports a missing file.
 
     Raises:
-        ArtifactsNotFoundError: The file does not exist (or is a folder without the file).
+        ArtifactsNotFoundError: The file does not exist (or is a folder without the file, or
+            the path is no possible file name: too long, a NUL byte, a symlink loop).
     """
     file = Path(path)
-    if file.is_dir():
-        file = file / ARTIFACTS_FILE
     try:
+        if file.is_dir():
+            file = file / ARTIFACTS_FILE
         return file.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise ArtifactsNotFoundError(file) from None
+    except ValueError:  # a NUL byte or a lone surrogate: no file can have that name
+        raise ArtifactsNotFoundError(file) from None
+    except OSError as error:
+        if error.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+            raise ArtifactsNotFoundError(file) from None
+        raise
 
 
 def models_by_compute(artifacts: CompiledArtifacts) -> dict[str, list[str]]:

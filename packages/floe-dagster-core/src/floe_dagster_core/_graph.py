@@ -9,6 +9,7 @@ transform (``raw_customers``) is a source: it becomes a source asset, not an err
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,28 @@ UPSTREAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 #: Dagster's tag keys: letters, digits, ``_ . -``, at most 63 characters.
 TAG = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 MAX_NAME_LENGTH = 128
+#: Names Dagster refuses for ops and outputs, which a model's asset gets on both asset paths
+#: (``dagster._core.definitions.utils.DISALLOWED_NAMES``, the same in Dagster 1.10 to 1.13).
+DAGSTER_RESERVED = frozenset(
+    {
+        "context",
+        "conf",
+        "config",
+        "meta",
+        "arg_dict",
+        "dict",
+        "input_arg_dict",
+        "output_arg_dict",
+        "int",
+        "str",
+        "float",
+        "bool",
+        "input",
+        "output",
+        "type",
+        *keyword.kwlist,
+    }
+)
 MATERIALIZATIONS = frozenset(
     {
         "table",
@@ -91,6 +114,15 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
                 "letter or underscore, has only letters, digits and underscores, and at most "
                 f"{MAX_NAME_LENGTH} characters (e.g. 'stg_customers'). Rename the model in "
                 "floe.yaml and in the dbt project.",
+                name=t.name,
+            )
+        if t.name in DAGSTER_RESERVED:
+            raise graph_error(
+                "invalid_identifier",
+                f"{where}.name: {t.name!r} is a name Dagster reserves (a Python keyword or one of "
+                f"{', '.join(sorted(DAGSTER_RESERVED - set(keyword.kwlist)))}), so the model's "
+                "asset cannot be built. Rename the model in floe.yaml and in the dbt project "
+                f"(e.g. '{t.name}_model').",
                 name=t.name,
             )
         for up in t.depends_on:
