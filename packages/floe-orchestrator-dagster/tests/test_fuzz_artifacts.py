@@ -349,3 +349,55 @@ def test_load_product_definitions_builds_or_says_what_is_wrong(product):
 def test_a_missing_file_is_artifacts_not_found(tmp_path: Path):
     with pytest.raises(ArtifactsNotFoundError, match="Compiled artifacts not found at"):
         load_product_definitions("shop", tmp_path)
+
+
+# -- what the fuzz test found, one regression test each (each raised another exception type) ----
+
+
+@pytest.mark.parametrize("path", ["x" * 300, "a\x00b", "/".join(["x" * 200] * 30)])
+def test_found_a_path_no_file_can_have_is_artifacts_not_found(path):
+    """Was OSError (File name too long) or ValueError (embedded null byte)."""
+    with pytest.raises(ArtifactsNotFoundError, match="Compiled artifacts not found at"):
+        DagsterOrchestratorPlugin().create_definitions(path)
+    with pytest.raises(ArtifactsNotFoundError, match="Compiled artifacts not found at"):
+        load_product_definitions("shop", path)
+
+
+def test_found_a_dict_nested_thousands_deep_is_a_validation_error():
+    """Was RecursionError, in floe-core's recursive check of plugin configs."""
+    document = compiled_artifacts({"name": "stg_a"})
+    document["plugins"]["orchestrator"]["config"] = {"lineage": {"namespace": Deep(3000, True)}}
+    with pytest.raises(ValidationError) as caught:
+        DagsterOrchestratorPlugin().create_definitions(expanded(document))
+    assert (
+        "The artifacts are nested more than 100 levels deep, at plugins.orchestrator.config."
+        "lineage.namespace.0... CompiledArtifacts are never that deep"
+    ) in str(caught.value)
+
+
+def test_found_a_file_nested_past_the_json_parsers_limit_is_a_validation_error(tmp_path: Path):
+    """Was RecursionError, when the message looked for the file's schema version."""
+    (tmp_path / "compiled_artifacts.json").write_bytes(b"[" * 20_000)
+    with pytest.raises(ValidationError) as caught:
+        load_product_definitions("shop", tmp_path)
+    assert "are not valid JSON (Invalid JSON: recursion limit exceeded" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("config", "where"),
+    [
+        ({"default_schedule": "tag:floe_compute__duckdb"}, "default_schedule in the plugin config"),
+        ({"schedule": {"cron": "0 8 * *"}}, None),
+        ({"schedule": {"cron": "\ud800"}}, None),
+    ],
+)
+def test_found_an_invalid_product_schedule_is_a_validation_error(config, where):
+    """Was ValueError (default_schedule) or UnicodeEncodeError (a lone surrogate in a cron)."""
+    document = compiled_artifacts({"name": "stg_a"})
+    document["plugins"]["orchestrator"]["config"] = config
+    with pytest.raises(ValidationError) as caught:
+        DagsterOrchestratorPlugin().create_definitions(document)
+    message = str(caught.value)
+    assert "Invalid cron expression" in message
+    if where:
+        assert f"The product schedule's cron ({where}) is invalid." in message

@@ -166,7 +166,8 @@ def _collapse_single_ranges(part: str) -> str:
 def _count_problem(parts: list[str]) -> str:
     count = len(parts)
     noun = "field" if count == 1 else "fields"
-    shown = " ".join(f"'{part}'" for part in parts)
+    # repr, not quotes: a raw lone surrogate in a message breaks pydantic, which must encode it
+    shown = " ".join(repr(part) for part in parts)
     problem = f"it has {count} {noun} ({shown}) where 5 are needed"
     if count in (6, 7):
         problem += "; seconds and years fields are not supported, Dagster runs minute resolution"
