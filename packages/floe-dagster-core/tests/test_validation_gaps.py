@@ -171,3 +171,12 @@ def test_a_name_dagster_reserves_is_refused_before_dagster_fails(name):
     message = str(caught.value)
     assert f"transforms.models[0].name: {name!r} is a name Dagster reserves" in message
     assert f"Rename the model in floe.yaml and in the dbt project (e.g. '{name}_model')" in message
+
+
+def test_the_reserved_names_are_dagsters_own():
+    """A Dagster release that changes its list shows here (it is private, so it is copied)."""
+    from dagster._core.definitions.utils import DISALLOWED_NAMES
+
+    from floe_dagster_core._graph import DAGSTER_RESERVED
+
+    assert set(DISALLOWED_NAMES) == DAGSTER_RESERVED
