@@ -48,8 +48,8 @@ def work_folder(folder: Path) -> Path:
         DemoError: ``folder`` is a symbolic link, or exists and is not a folder.
 
     Examples:
-        >>> work_folder(Path("/tmp/../tmp/demo")).as_posix()
-        '/tmp/demo'
+        >>> work_folder(Path("/srv/products/../demo")).as_posix()
+        '/srv/demo'
     """
     path = Path(os.path.abspath(folder))
     if path.is_symlink():
