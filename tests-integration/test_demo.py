@@ -143,3 +143,18 @@ def test_demo_refuses_a_folder_it_did_not_create(tmp_path: Path):
     assert result.exit_code == 1
     assert "is not a floe-dagster demo folder; pass another --dir" in result.output
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.slow
+def test_the_marker_lists_every_file_the_run_created(demo_run):
+    """So that the next run removes exactly these: dbt's target, logs and lineage included."""
+    from floe_orchestrator_dagster._demo_folder import MARKER, scan
+
+    _, folder = demo_run
+    manifest = json.loads((folder / MARKER).read_text())
+    found = scan(folder)
+    assert manifest["files"] == {n: d for n, d in found.files.items() if n != MARKER}
+    assert set(manifest["folders"]) == found.folders
+    assert {"compiled_artifacts.json", "definitions.py", "lineage/events.jsonl"} <= set(found.files)
+    assert any(name.startswith("target/") for name in found.files)
+    assert not found.others

@@ -56,7 +56,7 @@ _EXTENSIONS = {
     "?": "'?' (no specific value) is a Quartz extension",
     "H": "'H' (hashed value) is a Jenkins extension",
 }
-_NUMBER = re.compile(r"^[0-9]+$")
+_NUMBER = re.compile(r"[0-9]+")  # used with fullmatch: "$" passes "5\n"
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,8 @@ def _collapse_single_ranges(part: str) -> str:
 def _count_problem(parts: list[str]) -> str:
     count = len(parts)
     noun = "field" if count == 1 else "fields"
-    shown = " ".join(f"'{part}'" for part in parts)
+    # repr, not quotes: a raw lone surrogate in a message breaks pydantic, which must encode it
+    shown = " ".join(repr(part) for part in parts)
     problem = f"it has {count} {noun} ({shown}) where 5 are needed"
     if count in (6, 7):
         problem += "; seconds and years fields are not supported, Dagster runs minute resolution"
@@ -198,9 +199,9 @@ def _extension(item: str) -> str | None:
         return _EXTENSIONS["?"]
     if base == "H" or base.startswith("H("):
         return _EXTENSIONS["H"]
-    if re.match(r"^[0-9]*W$|^LW$", base):
+    if re.fullmatch(r"[0-9]*W|LW", base):
         return _EXTENSIONS["W"]
-    if re.match(r"^[0-9]*L$|^L-[0-9]+$", base) or base.endswith("-L"):
+    if re.fullmatch(r"[0-9]*L|L-[0-9]+", base) or base.endswith("-L"):
         return _EXTENSIONS["L"]
     return None
 
@@ -209,7 +210,7 @@ def _parse_item(field: _Field, item: str) -> set[int]:
     base, slash, step_text = item.partition("/")
     step = 1
     if slash:
-        if not _NUMBER.match(step_text) or int(step_text) == 0:
+        if not _NUMBER.fullmatch(step_text) or int(step_text) == 0:
             raise _FieldError(f"whose step {step_text!r} must be a whole number of at least 1")
         step = int(step_text)
     if base == "*":
@@ -238,7 +239,7 @@ def _parse_item(field: _Field, item: str) -> set[int]:
 
 
 def _value(field: _Field, text: str) -> int:
-    if _NUMBER.match(text):
+    if _NUMBER.fullmatch(text):
         number = int(text)
         if not field.low <= number <= field.high:
             raise _FieldError(f"outside {field.describe_range()}")

@@ -7,7 +7,9 @@ catch one type whatever went wrong::
      ├── invalid field (pydantic's own errors: the field path, the bad value, what is expected)
      ├── floe_duplicate_transform   two transforms share a name
      ├── floe_dependency_cycle      transforms depend on each other in a loop
-     ├── floe_invalid_identifier    a name that is not a dbt/SQL identifier
+     ├── floe_invalid_identifier    a name that is not a dbt/SQL identifier (models, upstreams,
+     │                              compute targets, default_compute, plugins.compute.type)
+     ├── floe_resource_key_collision  two compute targets that give one resource key (a-b, a_b)
      ├── floe_unknown_materialization
      ├── floe_invalid_tag           a tag Dagster cannot carry
      ├── floe_model_not_in_manifest a transform missing from the dbt project

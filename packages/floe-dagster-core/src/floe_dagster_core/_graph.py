@@ -1,6 +1,7 @@
 """The transform graph: checked before anything is built, in time linear in transforms + edges.
 
-Refused, each with a message that names the culprit and the fix: names that are not dbt/SQL
+Refused, each with a message that names the culprit and the fix: names (models, upstreams,
+compute targets; matched whole, a trailing newline included) that are not dbt/SQL
 identifiers, unknown materializations, tags Dagster cannot carry, duplicate names (both
 occurrences), and cycles (the cycle itself, ``a -> b -> c -> a``). An upstream name that is no
 transform (``raw_customers``) is a source: it becomes a source asset, not an error.
@@ -8,6 +9,7 @@ transform (``raw_customers``) is a source: it becomes a source asset, not an err
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -16,12 +18,36 @@ from dataclasses import dataclass
 from floe_dagster_core._errors import graph_error
 from floe_dagster_core._transform import TransformModel
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Every pattern is used with ``fullmatch``: with ``match``, ``$`` also matches before a trailing
+# newline, so ``"spark\n"`` would pass and reach dbt as a target name.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A source may be qualified by its dbt source name: ``raw.customers``.
-UPSTREAM = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+UPSTREAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 #: Dagster's tag keys: letters, digits, ``_ . -``, at most 63 characters.
-TAG = re.compile(r"^[A-Za-z0-9_.-]{1,63}$")
+TAG = re.compile(r"[A-Za-z0-9_.-]{1,63}")
 MAX_NAME_LENGTH = 128
+#: Names Dagster refuses for ops and outputs, which a model's asset gets on both asset paths
+#: (``dagster._core.definitions.utils.DISALLOWED_NAMES``, the same in Dagster 1.10 to 1.13).
+DAGSTER_RESERVED = frozenset(
+    {
+        "context",
+        "conf",
+        "config",
+        "meta",
+        "arg_dict",
+        "dict",
+        "input_arg_dict",
+        "output_arg_dict",
+        "int",
+        "str",
+        "float",
+        "bool",
+        "input",
+        "output",
+        "type",
+        *keyword.kwlist,
+    }
+)
 MATERIALIZATIONS = frozenset(
     {
         "table",
@@ -81,7 +107,7 @@ def build_graph(transforms: Sequence[TransformModel], location: str) -> Transfor
 def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
     for index, t in enumerate(transforms):
         where = f"{location}[{index}]"
-        if not IDENTIFIER.match(t.name) or len(t.name) > MAX_NAME_LENGTH:
+        if not IDENTIFIER.fullmatch(t.name) or len(t.name) > MAX_NAME_LENGTH:
             raise graph_error(
                 "invalid_identifier",
                 f"{where}.name: {t.name!r} is not a valid dbt model name. A name starts with a "
@@ -90,8 +116,17 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
                 "floe.yaml and in the dbt project.",
                 name=t.name,
             )
+        if t.name in DAGSTER_RESERVED:
+            raise graph_error(
+                "invalid_identifier",
+                f"{where}.name: {t.name!r} is a name Dagster reserves (a Python keyword or one of "
+                f"{', '.join(sorted(DAGSTER_RESERVED - set(keyword.kwlist)))}), so the model's "
+                "asset cannot be built. Rename the model in floe.yaml and in the dbt project "
+                f"(e.g. '{t.name}_model').",
+                name=t.name,
+            )
         for up in t.depends_on:
-            if not UPSTREAM.match(up):
+            if not UPSTREAM.fullmatch(up):
                 raise graph_error(
                     "invalid_identifier",
                     f"{where}.depends_on: transform {t.name!r} depends on {up!r}, which is not a "
@@ -108,7 +143,7 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
                 name=t.name,
             )
         for tag in t.tags:
-            if not TAG.match(tag):
+            if not TAG.fullmatch(tag):
                 raise graph_error(
                     "invalid_tag",
                     f"{where}.tags: transform {t.name!r} has tag {tag!r}, which Dagster cannot "
@@ -116,14 +151,36 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
                     "floe.yaml.",
                     name=t.name,
                 )
-        if t.compute is not None and not IDENTIFIER.match(t.compute):
-            raise graph_error(
-                "invalid_identifier",
-                f"{where}.compute: transform {t.name!r} has compute target {t.compute!r}, which "
-                "is not a valid dbt target name (letters, digits and underscores). Fix it in "
-                "floe.yaml.",
-                name=t.name,
-            )
+        if t.compute is not None:
+            subject = f"transform {t.name!r} has compute target"
+            check_compute(t.compute, f"{where}.compute", subject, "floe.yaml")
+
+
+def check_compute(compute: str, where: str, subject: str, fix_in: str) -> None:
+    """Refuse a compute target name that is no dbt target name (it also makes resource keys).
+
+    Args:
+        compute: The compute target name.
+        where: Its field path, e.g. ``transforms.default_compute``.
+        subject: What the message says before the value, e.g. ``transform 'a' has compute target``.
+        fix_in: The file to fix it in (``floe.yaml``, ``manifest.yaml``).
+
+    Raises:
+        pydantic_core.PydanticCustomError: ``floe_invalid_identifier``, naming field and value.
+
+    Examples:
+        >>> check_compute("duckdb", "transforms.default_compute", "default compute", "x")
+    """
+    if not IDENTIFIER.fullmatch(compute):
+        raise graph_error(
+            "invalid_identifier",
+            f"{where}: {subject} {compute!r}, which is not a valid dbt target name. A compute "
+            "target name starts with a letter or underscore and has only letters, digits and "
+            f"underscores (e.g. 'duckdb'); it becomes the dbt target, the dbt selector "
+            f"'tag:floe_compute__<name>' and the Dagster resource key 'dbt_<name>'. Fix it in "
+            f"{fix_in}.",
+            compute=compute,
+        )
 
 
 def _check_duplicates(

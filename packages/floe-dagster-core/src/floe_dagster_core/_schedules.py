@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["ScheduleSpec", "build_schedule_definition", "validate_cron", "validate_timezone"]
 
 # Dagster's rule for names of jobs, schedules and assets (dagster._core.definitions.utils)
-_DAGSTER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+_DAGSTER_NAME = re.compile(r"[A-Za-z0-9_]+")  # used with fullmatch: "$" passes "job\n"
 SCHEDULE_SUFFIX = "_schedule"
 
 
@@ -59,7 +59,7 @@ class ScheduleSpec:
 
     def __post_init__(self) -> None:
         job_name: object = self.job_name  # typed str, but specs are also built from raw YAML
-        if not isinstance(job_name, str) or not _DAGSTER_NAME.match(job_name):
+        if not isinstance(job_name, str) or not _DAGSTER_NAME.fullmatch(job_name):
             raise ValueError(
                 f"Cannot schedule job {self.job_name!r}: a Dagster job name has only letters, "
                 "digits and underscores (e.g. 'customer_360'). Use the name of a job in the "

@@ -7,9 +7,10 @@ have the same keys and floe metadata whichever path built them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from floe_dagster_core._errors import graph_error
 from floe_dagster_core._graph import TAG
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def group_name(schema: str | None, path: str | None, name: str) -> str:
 
 def dagster_tags(tags: Sequence[str]) -> dict[str, str]:
     """Tags as Dagster asset tags: key-only tags (empty value), as every Dagster from 1.10 takes."""
-    return {tag: "" for tag in tags if TAG.match(tag)}
+    return {tag: "" for tag in tags if TAG.fullmatch(tag)}
 
 
 def kinds(compute: str) -> set[str]:
@@ -113,6 +114,39 @@ def transform_metadata(transform: TransformModel, compute: str) -> dict[str, Any
 def resource_key(compute: str) -> str:
     """The Dagster resource key of a compute target's ``DbtCliResource``: ``dbt_<compute>``."""
     return "dbt_" + _NOT_NAME.sub("_", compute)
+
+
+def check_resource_keys(computes: Iterable[tuple[str, str]]) -> None:
+    """Refuse two compute targets that would share one Dagster resource key.
+
+    ``resource_key`` maps every character that is not a letter, digit or underscore to ``_``, so
+    ``a-b`` and ``a_b`` would both be ``dbt_a_b``: one ``DbtCliResource`` would silently run the
+    other's models (Dagster itself only fails later, with "Failed to resolve asset job").
+
+    Args:
+        computes: ``(field path, compute target)`` pairs, e.g.
+            ``("transforms.models[0].compute", "a_b")``; a target may appear more than once.
+
+    Raises:
+        pydantic_core.PydanticCustomError: ``floe_resource_key_collision``, naming both targets
+            and their fields.
+
+    Examples:
+        >>> check_resource_keys([("transforms.default_compute", "duckdb"), ("x", "duckdb")])
+    """
+    first: dict[str, tuple[str, str]] = {}
+    for where, compute in computes:
+        key = resource_key(compute)
+        seen = first.setdefault(key, (where, compute))
+        if seen[1] != compute:
+            raise graph_error(
+                "resource_key_collision",
+                f"compute targets {seen[1]!r} ({seen[0]}) and {compute!r} ({where}) both become "
+                f"the Dagster resource key {key!r}, so one dbt resource would run the models of "
+                "both. Rename one of them: a compute target name has only letters, digits and "
+                "underscores (e.g. 'duckdb').",
+                computes=[seen[1], compute],
+            )
 
 
 def all_assets_job_name(product_name: str | None) -> str:

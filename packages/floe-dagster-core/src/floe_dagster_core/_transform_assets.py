@@ -63,7 +63,7 @@ def create_assets_from_transforms(
         >>> assets[0].key.to_user_string()
         'stg_customers'
     """
-    graph = validate_transforms(transforms).graph
+    graph = validate_transforms(transforms, default_compute).graph
     return build_transform_assets(graph, default_compute=default_compute, observers=observers)
 
 

@@ -24,6 +24,8 @@ from typing import Any
 #: Top-level plugin kinds this orchestrator does not run yet: refused rather than skipped.
 UNSUPPORTED_PLUGINS = ("ingestion", "semantic")
 _SECRET_PARTS = ("password", "secret", "token", "key", "credential")
+#: The deepest nesting a dict of artifacts may have (real artifacts: under ten levels).
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,14 @@ def read_artifacts(source: Any) -> ProductArtifacts:
     elif isinstance(source, (str, PathLike)):
         from floe_dagster_core import read_artifacts_file
 
-        path = Path(source).resolve()
-        if path.is_dir():
-            from floe_dagster_core import ARTIFACTS_FILE
-
-            path = path / ARTIFACTS_FILE
+        path = _artifacts_path(source)
         data = read_artifacts_file(path)
         try:
             model = CompiledArtifacts.model_validate_json(data)
         except ValidationError as error:
             raise _explained(error, data, f"The artifacts in {path}") from None
     elif isinstance(source, Mapping):
+        _refuse_deep_nesting(source)
         try:
             model = CompiledArtifacts.model_validate(dict(source))
         except ValidationError as error:
@@ -107,6 +106,42 @@ def read_artifacts(source: Any) -> ProductArtifacts:
     from floe_dagster_core import load_artifacts
 
     return ProductArtifacts(model=model, view=load_artifacts(model), path=path)
+
+
+def _artifacts_path(source: str | PathLike[str]) -> Path:
+    """The artifacts file ``source`` names, resolved (a folder means the file inside it)."""
+    from floe_dagster_core import ARTIFACTS_FILE, ArtifactsNotFoundError
+
+    try:
+        path = Path(source).resolve()
+        return path / ARTIFACTS_FILE if path.is_dir() else path
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such file can exist
+        raise ArtifactsNotFoundError(Path(source)) from None
+
+
+def _refuse_deep_nesting(document: Mapping[str, Any]) -> None:
+    """Refuse a document nested deeper than ``MAX_DEPTH`` levels, before anything recurses.
+
+    floe-core's checks walk plugin configs recursively: a dict nested a few thousand levels deep
+    would end in a ``RecursionError`` instead of a message (a JSON file cannot: its parser stops
+    at 200 levels, with a message).
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    while stack:
+        value, loc = stack.pop()
+        if len(loc) > MAX_DEPTH:
+            shown = ".".join(str(part) for part in loc[:6])
+            raise _single_error(
+                loc[:6],
+                f"The artifacts are nested more than {MAX_DEPTH} levels deep, at {shown}... "
+                "CompiledArtifacts are never that deep: pass the compiled_artifacts.json that "
+                "floe platform compile writes, or recompile the product.",
+                None,
+            )
+        if isinstance(value, Mapping):
+            stack.extend((item, (*loc, str(key))) for key, item in value.items())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, (*loc, index)) for index, item in enumerate(value))
 
 
 def refuse_unsupported_plugins(artifacts: ProductArtifacts) -> None:
@@ -158,7 +193,7 @@ def _explained(error: Any, source: Any, where: str) -> Exception:
                 "writes: recompile the product.",
                 None,
             )
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past json's own limit
             document = None
     version = document.get("version") if isinstance(document, Mapping) else None
     items: list[tuple[tuple[str | int, ...], str, Any]] = []

@@ -15,7 +15,10 @@ import click
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("floe-dagster-demo"),
     show_default=True,
-    help="Work folder for the demo product (a previous demo there is replaced).",
+    help=(
+        "Work folder for the demo product. What a previous demo created there is replaced; "
+        "a folder holding anything else, or a symbolic link, is refused."
+    ),
 )
 def demo(folder: Path) -> None:
     """Compile the demo product, materialize it on DuckDB and summarise (no service needed)."""

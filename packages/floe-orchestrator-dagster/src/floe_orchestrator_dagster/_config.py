@@ -27,7 +27,12 @@ class DagsterPluginConfig(BaseModel):
     """
 
     # defer_build: the validators are built on first use, not when the plugin is loaded (NFR-001)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # hide_input_in_errors: pydantic prints each error's input, and the outermost model decides;
+    # a typo'd key (connection.auth_tokn: <token>) or a section of the wrong type would print
+    # the secret in it. The messages still name the field and what is wrong.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, hide_input_in_errors=True
+    )
 
     project_dir: Path | None = Field(
         default=None,

@@ -86,7 +86,7 @@ def create_definitions(
     return build(
         loaded.view,
         project=project,
-        schedules=schedules.specs_for(config, loaded),
+        schedules=_schedule_specs(schedules, config, loaded),
         observers=[
             *lineage.observers_for(loaded, project),
             *telemetry_observers(loaded),
@@ -94,6 +94,36 @@ def create_definitions(
         ],
         sensors=lineage.sensors_for(loaded),
     )
+
+
+def _schedule_specs(
+    schedules: ScheduleBook, config: DagsterPluginConfig, artifacts: ProductArtifacts
+) -> list[Any]:
+    """The schedules to build; an invalid product schedule is a ``ValidationError`` here.
+
+    ``specs_for`` says what is wrong and where in a ``ValueError``; ``create_definitions``
+    reports every problem of its input as one ``pydantic.ValidationError`` (a ``ValueError``).
+    """
+    from pydantic import ValidationError
+    from pydantic_core import PydanticCustomError
+
+    try:
+        return schedules.specs_for(config, artifacts)
+    except ValidationError:
+        raise
+    except ValueError as error:
+        raise ValidationError.from_exception_data(
+            "DagsterPluginConfig",
+            [
+                {
+                    "type": PydanticCustomError(
+                        "floe_invalid_schedule", "{message}", {"message": str(error)}
+                    ),
+                    "loc": ("schedule",),
+                    "input": None,
+                }
+            ],
+        ) from None
 
 
 def effective_config(

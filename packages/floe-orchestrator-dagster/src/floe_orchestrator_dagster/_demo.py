@@ -1,6 +1,7 @@
 """``floe-dagster demo``: the whole flow on embedded DuckDB, with no service running.
 
-Steps: copy the demo product shipped in this package to a work folder; compile it with floe's
+Steps: copy the demo product shipped in this package to a work folder (``_demo_folder`` says
+what is removed there first, and what never is); compile it with floe's
 real compiler (``floe platform compile``, which also writes ``definitions.py`` through this
 plugin); build the Definitions with the plugin; materialize every asset in-process on DuckDB with
 a live progress line per dbt model; write OpenLineage events to a local JSON-lines file; summarise.
@@ -21,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from floe_orchestrator_dagster._demo_folder import clear_previous_demo, work_folder, write_manifest
 from floe_orchestrator_dagster._errors import DemoError
 
-MARKER = ".floe-dagster-demo"
 LINEAGE_FILE = "lineage/events.jsonl"
 
 
@@ -102,19 +103,23 @@ def one_line(message: str) -> str:
     return (detail or lines)[0]
 
 
-def prepare_folder(folder: Path) -> None:
-    """Create ``folder`` with a fresh copy of the demo product (a previous demo is replaced)."""
-    if folder.exists() and any(folder.iterdir()):
-        if not (folder / MARKER).exists():
-            raise DemoError(
-                f"{folder} exists and is not a floe-dagster demo folder; pass another --dir "
-                "or remove it."
-            )
-        shutil.rmtree(folder)
+def prepare_folder(folder: Path) -> Path:
+    """Put a fresh copy of the demo product in ``folder``; returns the folder, absolute.
+
+    What a previous demo created there is removed first, and nothing else; the marker
+    ``.floe-dagster-demo`` lists what this run creates (see ``_demo_folder``).
+
+    Raises:
+        DemoError: ``folder`` is a symbolic link, or holds anything the demo did not create.
+    """
+    folder = work_folder(folder)
+    clear_previous_demo(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     source = resources.files("floe_orchestrator_dagster") / "demo" / "product"
     with resources.as_file(source) as path:
         shutil.copytree(path, folder, dirs_exist_ok=True)
-    (folder / MARKER).write_text("created by floe-dagster demo; safe to delete\n")
+    write_manifest(folder)
+    return folder
 
 
 def compile_product(folder: Path) -> Path:
@@ -154,15 +159,23 @@ def compile_product(folder: Path) -> Path:
 
 def run_demo(folder: Path, echo: Callable[[str], None]) -> DemoReport:
     """The whole demo; raises DemoError on the first failed step."""
+    folder = work_folder(folder)
+    echo(f"1/4 copying the demo product to {folder}")
+    prepare_folder(folder)
+    try:
+        return _run_steps(folder, echo)
+    finally:  # the files of a failed or interrupted run are the demo's too
+        write_manifest(folder)
+
+
+def _run_steps(folder: Path, echo: Callable[[str], None]) -> DemoReport:
+    """Steps 2 to 4 (compile, build, materialize) in the prepared ``folder``."""
     from floe_orchestrator_dagster._artifacts import read_artifacts
     from floe_orchestrator_dagster._config import DagsterPluginConfig
     from floe_orchestrator_dagster._definitions import create_definitions
     from floe_orchestrator_dagster._lineage import LineageGateway
     from floe_orchestrator_dagster._schedules import ScheduleBook
 
-    folder = folder.resolve()
-    echo(f"1/4 copying the demo product to {folder}")
-    prepare_folder(folder)
     echo("2/4 compiling it with floe platform compile")
     artifacts = read_artifacts(compile_product(folder))
     product = artifacts.product_name
