@@ -220,3 +220,33 @@ def test_compute_targets_in_the_plugin_config_pick_the_dbt_target(tmp_path):
     defs = plugin.create_definitions(artifacts)
     assert defs.resources["dbt_heavy"].target == "dev"
     assert defs.resources["dbt_duckdb"].target is None  # the default: the profile's own target
+
+
+def test_a_compute_target_from_a_plugin_that_is_not_installed_lists_the_installed_ones(tmp_path):
+    path = write_product(tmp_path / "product")
+    plugin = DagsterOrchestratorPlugin()
+    plugin.configure(
+        DagsterPluginConfig.model_validate(
+            {"compute_targets": {"heavy": {"plugin": "spark", "config": {"host": "x"}}}}
+        )
+    )
+    with pytest.raises(ValidationError) as error:
+        plugin.create_definitions(str(path))  # type: ignore[arg-type]
+    message = str(error.value)
+    assert "plugins.orchestrator.config.compute_targets.heavy" in message
+    assert (
+        "compute_targets.heavy.plugin is 'spark', which is not an installed floe compute "
+        "plugin; installed: duckdb." in message
+    )
+
+
+def test_a_compute_target_asked_from_the_floe_compute_plugin(tmp_path):
+    """{plugin: duckdb, config: {...}}: floe-compute-duckdb writes the dbt output."""
+    from floe_orchestrator_dagster._compute_targets import ComputeTarget, dbt_targets
+
+    targets = dbt_targets(
+        {"analytics": ComputeTarget(plugin="duckdb", config={"path": "a.duckdb", "threads": 2})}
+    )
+    assert targets["analytics"]["type"] == "duckdb"
+    assert targets["analytics"]["path"] == "a.duckdb"
+    assert targets["analytics"]["threads"] == 2

@@ -95,7 +95,7 @@ def read_artifacts(source: Any) -> ProductArtifacts:
         except ValidationError as error:
             raise _explained(error, source, "The artifacts") from None
     else:
-        raise _single_error(
+        raise single_error(
             (),
             "The compiled artifacts must be a dict, floe-core's CompiledArtifacts or the path of "
             f"compiled_artifacts.json; got {type(source).__name__} {_shown(source)}. Pass what "
@@ -131,7 +131,7 @@ def _refuse_deep_nesting(document: Mapping[str, Any]) -> None:
         value, loc = stack.pop()
         if len(loc) > MAX_DEPTH:
             shown = ".".join(str(part) for part in loc[:6])
-            raise _single_error(
+            raise single_error(
                 loc[:6],
                 f"The artifacts are nested more than {MAX_DEPTH} levels deep, at {shown}... "
                 "CompiledArtifacts are never that deep: pass the compiled_artifacts.json that "
@@ -154,7 +154,7 @@ def refuse_unsupported_plugins(artifacts: ProductArtifacts) -> None:
     for kind in UNSUPPORTED_PLUGINS:
         chosen = getattr(plugins, kind, None) if plugins is not None else None
         if chosen is not None:
-            raise _single_error(
+            raise single_error(
                 ("plugins", kind),
                 f"plugins.{kind} is set (type {chosen.type!r}), but floe-orchestrator-dagster "
                 f"does not run {kind} yet: its work would be skipped without a word. Remove "
@@ -186,7 +186,7 @@ def _explained(error: Any, source: Any, where: str) -> Exception:
         try:
             document = json.loads(source)
         except UnicodeDecodeError as bad:
-            return _single_error(
+            return single_error(
                 (),
                 f"{where} are not UTF-8 text (byte {source[bad.start : bad.start + 1]!r} at "
                 f"offset {bad.start}). It must be the JSON file that floe platform compile "
@@ -293,7 +293,7 @@ def _shown(value: Any, *, secret: bool = False) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _single_error(loc: tuple[str | int, ...], message: str, value: Any) -> Exception:
+def single_error(loc: tuple[str | int, ...], message: str, value: Any) -> Exception:
     return _errors([(loc, message, value)])
 
 

@@ -57,8 +57,9 @@ def dbt_targets(
     """``compute_targets`` as floe-dagster-core takes them: target names or whole dbt outputs.
 
     Raises:
-        ValueError: A compute plugin that is not installed (the installed ones are listed) or
-            whose configuration it refuses.
+        pydantic.ValidationError: A compute plugin that is not installed (the installed ones
+            are listed) or whose configuration it refuses; the field is
+            ``plugins.orchestrator.config.compute_targets.<compute>``.
     """
     resolved: dict[str, str | dict[str, Any]] = {}
     for compute, target in (compute_targets or {}).items():
@@ -67,7 +68,14 @@ def dbt_targets(
         elif target.output is not None:
             resolved[compute] = dict(target.output)
         else:
-            resolved[compute] = _plugin_output(compute, str(target.plugin), target.config or {})
+            try:
+                output = _plugin_output(compute, str(target.plugin), target.config or {})
+            except ValueError as error:
+                from floe_orchestrator_dagster._artifacts import single_error
+
+                loc = ("plugins", "orchestrator", "config", "compute_targets", compute)
+                raise single_error(loc, str(error), None) from None
+            resolved[compute] = output
     return resolved
 
 
