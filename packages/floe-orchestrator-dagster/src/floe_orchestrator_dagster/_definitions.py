@@ -52,6 +52,8 @@ def create_definitions(
         pydantic.ValidationError: The artifacts or the plugin configuration are invalid (the
             message names each field and the fix).
         floe_dagster_core.ArtifactsNotFoundError: ``artifacts`` is a path with no file.
+        LakehouseError: The artifacts' catalog or storage plugin (the Iceberg export) is not
+            installed or misconfigured.
 
     Examples:
         >>> from floe_dagster_core.testing import compiled_artifacts
@@ -83,6 +85,8 @@ def create_definitions(
 
         lineage = LineageGateway(config.lineage)
     project = dbt_project(config, loaded)
+    from floe_orchestrator_dagster._lakehouse import lakehouse_exporters
+
     return build(
         loaded.view,
         project=project,
@@ -92,6 +96,8 @@ def create_definitions(
             *telemetry_observers(loaded),
             *observers,
         ],
+        # with a catalog and a storage plugin, each built model is written to Iceberg
+        exporters=lakehouse_exporters(loaded, project),
     )
 
 
