@@ -191,7 +191,7 @@ class _Session:
                 identifier,
                 schema=data.schema,
                 location=location,
-                properties=dict(self.config.default_table_properties),
+                properties=_table_properties(self.config),
             )
             transaction.append(data)
             transaction.commit_transaction()
@@ -213,6 +213,16 @@ class _Session:
                 f"{_message(error, self.secrets)}. A failed commit changes nothing: the table "
                 "keeps its previous snapshot. Fix the cause, then re-run the asset."
             ) from None
+
+
+def _table_properties(config: Any) -> dict[str, str]:
+    """floe-iceberg's properties for a new table (format, file size, ``history.expire.*``).
+
+    Without ``write.parquet.row-group-size-bytes``: its value is Iceberg's default, and pyiceberg's
+    writer, which writes every commit here, does not implement it and warns on each write.
+    """
+    unused = "write.parquet.row-group-size-bytes"
+    return {k: v for k, v in config.default_table_properties.items() if k != unused}
 
 
 class _Redacted(Exception):
