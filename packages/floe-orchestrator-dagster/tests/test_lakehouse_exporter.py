@@ -211,3 +211,22 @@ def test_a_model_on_an_unknown_compute_target_is_refused(tmp_path: Path, warehou
     info = AssetRunInfo("orders", "orders", (), "run-1", "j", compute="elsewhere")
     with pytest.raises(IcebergExportError, match=r"compute target 'elsewhere', which has no"):
         exporter_for(tmp_path, warehouse).export(info)
+
+
+def test_a_step_reads_its_file_once_and_frees_it_when_it_ends(tmp_path: Path, warehouse: Path):
+    from floe_dagster_core import StepInfo
+
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute("create table summary as select 1 as n")
+    exporter = exporter_for(tmp_path, warehouse)
+    step = StepInfo("run-1", "j", "dbt_duckdb", "duckdb", ("orders", "summary"))
+    exporter.step_started(step)
+    exporter.export(built("orders"))
+    exporter.export(built("summary"))
+    # the step's exports hold the file open (read-only): nothing may write it meanwhile
+    with pytest.raises(duckdb.ConnectionException, match="different configuration"):
+        duckdb.connect(str(warehouse))
+    exporter.step_finished(step, True)
+    # the step is over: the next dbt step can write the file again
+    with duckdb.connect(str(warehouse)) as db:
+        assert db.execute("select count(*) from summary").fetchone() == (1,)

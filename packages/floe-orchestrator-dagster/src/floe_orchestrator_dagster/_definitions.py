@@ -87,6 +87,9 @@ def create_definitions(
     project = dbt_project(config, loaded)
     from floe_orchestrator_dagster._lakehouse import lakehouse_exporters
 
+    # with a catalog and a storage plugin, each built model is written to Iceberg; the exporter
+    # also hears when each dbt step ends (a StepObserver), to close the DuckDB files it read
+    exporters = lakehouse_exporters(loaded, project)
     return build(
         loaded.view,
         project=project,
@@ -95,9 +98,9 @@ def create_definitions(
             *lineage.observers_for(loaded, project),
             *telemetry_observers(loaded),
             *observers,
+            *exporters,
         ],
-        # with a catalog and a storage plugin, each built model is written to Iceberg
-        exporters=lakehouse_exporters(loaded, project),
+        exporters=exporters,
     )
 
 

@@ -2,7 +2,9 @@
 
 For each model a dbt step built, after dbt has exited (core calls ``export`` in dbt's order):
 
-1. read the model's relation from its compute target's DuckDB file (``_source``);
+1. read the model's relation from its compute target's DuckDB file (``_source``; the exporter is
+   also core's ``StepObserver``, so the file stays open from the step's first export to the
+   step's end instead of being opened again for each model);
 2. connect once per run: floe-iceberg's ``IcebergTableManager`` with the product's catalog and
    storage plugins and the connection properties of ``_connection`` (a catalog that does not
    answer fails this model and, without retrying, the rest of the run's models, with the
@@ -31,7 +33,7 @@ from typing import Any
 from floe_orchestrator_dagster._errors import IcebergExportError
 from floe_orchestrator_dagster._lakehouse._naming import table_identifier, table_location
 from floe_orchestrator_dagster._lakehouse._plugins import Lakehouse
-from floe_orchestrator_dagster._lakehouse._source import DuckDBSource
+from floe_orchestrator_dagster._lakehouse._source import DuckDBSource, ModelReader
 
 
 class IcebergExporter:
@@ -60,6 +62,7 @@ class IcebergExporter:
         self._run: str | None = None
         self._session: _Session | None = None
         self._refused: str | None = None  # the catalog's refusal, for the rest of the run
+        self._reader: ModelReader | None = None  # the running dbt step's open DuckDB files
 
     def export(self, info: Any) -> dict[str, Any]:
         """Write ``info.model`` to Iceberg; returns its materialization metadata.
@@ -76,10 +79,31 @@ class IcebergExporter:
                 f"Model {info.model!r} ran on compute target {info.compute!r}, which has no "
                 f"DuckDB file known to the export; {identifier} was not written."
             )
-        data = read_model(source, info.relation, info.model)
         with self._lock:
+            if self._reader is not None:
+                data = self._reader.read(source, info.relation, info.model)
+            else:  # outside a dbt step core told us of: the file is opened for this model only
+                data = read_model(source, info.relation, info.model)
             session = self._session_for(info.run_id, identifier)
             return session.write(info.model, identifier, data)
+
+    def step_started(self, step: Any) -> None:
+        """A dbt step starts (core's ``StepObserver``): its exports may share a DuckDB reader."""
+        from floe_orchestrator_dagster._lakehouse._source import ModelReader
+
+        with self._lock:
+            self._close_reader()
+            self._reader = ModelReader()
+
+    def step_finished(self, step: Any, success: bool) -> None:
+        """The dbt step ended, its exports done: close its DuckDB files for the next dbt."""
+        with self._lock:
+            self._close_reader()
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def _session_for(self, run_id: str, identifier: str) -> _Session:
         if run_id != self._run:

@@ -82,31 +82,69 @@ def relation_sql(relation: Mapping[str, Any] | None, model: str) -> str:
     )
 
 
-def read_model(source: DuckDBSource, relation: Mapping[str, Any] | None, model: str) -> Any:
-    """The rows of the model, as a ``pyarrow.Table``.
+class ModelReader:
+    """Reads models from their DuckDB files, each file opened once until ``close``.
 
-    Raises:
-        IcebergExportError: DuckDB cannot open the file or read the relation (DuckDB's message).
+    Opening a DuckDB file loads its whole catalog, so a step that exports many models keeps the
+    file open from its first export to its end (the exporter closes it when core says the step
+    finished, before any later dbt step can need the file).
     """
-    import duckdb
 
-    sql = relation_sql(relation, model)
-    try:
-        with duckdb.connect(str(source.path), read_only=True) as connection:
-            connection.execute("SET TimeZone = 'UTC'")
-            for path, alias in source.attach:
-                target = f" AS {_quoted(alias)}" if alias else ""
-                connection.execute(f"ATTACH {_literal(str(path))}{target} (READ_ONLY)")
-            result = connection.execute(f"SELECT * FROM {sql}").arrow()
+    def __init__(self) -> None:
+        self._open: dict[DuckDBSource, Any] = {}
+
+    def read(self, source: DuckDBSource, relation: Mapping[str, Any] | None, model: str) -> Any:
+        """The rows of the model, as a ``pyarrow.Table``.
+
+        Raises:
+            IcebergExportError: DuckDB cannot open the file or read the relation (its message).
+        """
+        import duckdb
+
+        sql = relation_sql(relation, model)
+        try:
+            result = self._connection(source).execute(f"SELECT * FROM {sql}").arrow()
             # DuckDB 1.4+ returns a record batch reader here, earlier releases a table
             read_all = getattr(result, "read_all", None)
             return read_all() if read_all is not None else result
-    except duckdb.Error as error:
-        raise IcebergExportError(
-            f"Reading model {model!r} ({sql}) from the DuckDB file {source.path} of compute "
-            f"target {source.compute!r} failed: {error} ({type(error).__name__}). Nothing was "
-            "written to Iceberg."
-        ) from None
+        except duckdb.Error as error:
+            raise IcebergExportError(
+                f"Reading model {model!r} ({sql}) from the DuckDB file {source.path} of compute "
+                f"target {source.compute!r} failed: {error} ({type(error).__name__}). Nothing "
+                "was written to Iceberg."
+            ) from None
+
+    def close(self) -> None:
+        """Close every file this reader opened."""
+        while self._open:
+            _, connection = self._open.popitem()
+            connection.close()
+
+    def _connection(self, source: DuckDBSource) -> Any:
+        import duckdb
+
+        connection = self._open.get(source)
+        if connection is None:
+            connection = duckdb.connect(str(source.path), read_only=True)
+            try:
+                connection.execute("SET TimeZone = 'UTC'")
+                for path, alias in source.attach:
+                    target = f" AS {_quoted(alias)}" if alias else ""
+                    connection.execute(f"ATTACH {_literal(str(path))}{target} (READ_ONLY)")
+            except BaseException:
+                connection.close()
+                raise
+            self._open[source] = connection
+        return connection
+
+
+def read_model(source: DuckDBSource, relation: Mapping[str, Any] | None, model: str) -> Any:
+    """The rows of one model, its file opened and closed again (see ``ModelReader.read``)."""
+    reader = ModelReader()
+    try:
+        return reader.read(source, relation, model)
+    finally:
+        reader.close()
 
 
 def _quoted(identifier: str) -> str:
