@@ -230,3 +230,20 @@ def test_a_step_reads_its_file_once_and_frees_it_when_it_ends(tmp_path: Path, wa
     # the step is over: the next dbt step can write the file again
     with duckdb.connect(str(warehouse)) as db:
         assert db.execute("select count(*) from summary").fetchone() == (1,)
+
+
+def test_an_empty_model_is_an_empty_table_and_empties_it_again(tmp_path: Path, warehouse: Path):
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute("create table summary as select 1 as n where false")
+    exporter = exporter_for(tmp_path, warehouse)
+    assert exporter.export(built("summary"))["floe/iceberg_row_count"] == 0
+    assert reader(tmp_path).load_table("shop_analytics.summary").scan().to_arrow().num_rows == 0
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute("insert into summary values (1), (2)")
+    assert exporter.export(built("summary", run_id="run-2"))["floe/iceberg_row_count"] == 2
+    with duckdb.connect(str(warehouse)) as db:
+        db.execute("delete from summary")
+    metadata = exporter.export(built("summary", run_id="run-3"))
+    table = reader(tmp_path).load_table("shop_analytics.summary")
+    assert table.scan().to_arrow().num_rows == metadata["floe/iceberg_row_count"] == 0
+    assert metadata["floe/iceberg_snapshot_id"] == str(table.current_snapshot().snapshot_id)

@@ -27,6 +27,7 @@ or storage's own message (credential values removed); core then fails that model
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -223,7 +224,11 @@ class _Session:
         plan = plan_changes(table.schema(), data.schema, identifier, model)
         if plan.changed:
             table = evolve(self.manager, table, plan, data.schema)
-        table = self.manager.write_data(table, data, WriteConfig(mode=WriteMode.OVERWRITE))
+        with warnings.catch_warnings():
+            # pyiceberg's overwrite deletes every row first and warns when there was none (the
+            # table was empty): that is an ordinary overwrite here, not a mistake to report
+            warnings.filterwarnings("ignore", "Delete operation did not match any records")
+            table = self.manager.write_data(table, data, WriteConfig(mode=WriteMode.OVERWRITE))
         return table, plan
 
     def _step(self, identifier: str, what: str, action: Callable[[], Any]) -> Any:
