@@ -81,14 +81,6 @@ def test_generated_file_is_short_and_names_its_loader(tmp_path: Path):
     assert "dagster dev -f definitions.py" in text
 
 
-def test_iceberg_is_refused_clearly(tmp_path: Path):
-    with pytest.raises(NotImplementedError, match=r"iceberg_enabled=True.*iceberg_enabled=False"):
-        DagsterOrchestratorPlugin().generate_entry_point_code(
-            "p", str(tmp_path), iceberg_enabled=True
-        )
-    assert not (tmp_path / "definitions.py").exists()
-
-
 def test_empty_name_is_refused(tmp_path: Path):
     with pytest.raises(ValueError, match="product_name is empty"):
         DagsterOrchestratorPlugin().generate_entry_point_code("  ", str(tmp_path))

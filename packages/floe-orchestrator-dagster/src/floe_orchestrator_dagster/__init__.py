@@ -11,6 +11,8 @@ __all__ = [
     "DagsterOrchestratorPlugin",
     "DagsterPluginConfig",
     "FloeDagsterError",
+    "IcebergExportError",
+    "LakehouseError",
     "LineageBackendError",
     "ManifestError",
     "OrchestratorNotFoundError",
@@ -25,6 +27,8 @@ from floe_orchestrator_dagster._config import DagsterPluginConfig
 from floe_orchestrator_dagster._errors import (
     AvailableOrchestrator,
     FloeDagsterError,
+    IcebergExportError,
+    LakehouseError,
     LineageBackendError,
     ManifestError,
     OrchestratorNotFoundError,

@@ -52,6 +52,8 @@ def create_definitions(
         pydantic.ValidationError: The artifacts or the plugin configuration are invalid (the
             message names each field and the fix).
         floe_dagster_core.ArtifactsNotFoundError: ``artifacts`` is a path with no file.
+        floe_orchestrator_dagster.LakehouseError: The catalog or storage plugin of the
+            Iceberg export is not installed, or misconfigured.
 
     Examples:
         >>> from floe_dagster_core.testing import compiled_artifacts
@@ -69,6 +71,7 @@ def create_definitions(
     """
     from floe_dagster_core import create_definitions as build
     from floe_orchestrator_dagster._artifacts import read_artifacts, refuse_unsupported_plugins
+    from floe_orchestrator_dagster._lakehouse import lakehouse_exporters
     from floe_orchestrator_dagster._telemetry import telemetry_observers
 
     loaded = read_artifacts(artifacts)
@@ -83,6 +86,9 @@ def create_definitions(
 
         lineage = LineageGateway(config.lineage)
     project = dbt_project(config, loaded)
+    # with a catalog and a storage plugin, each built model is written to Iceberg; the exporter
+    # also hears when each dbt step ends (a StepObserver), to close the DuckDB files it read
+    exporters = lakehouse_exporters(loaded, project)
     return build(
         loaded.view,
         project=project,
@@ -91,8 +97,10 @@ def create_definitions(
             *lineage.observers_for(loaded, project),
             *telemetry_observers(loaded),
             *observers,
+            *exporters,
         ],
         sensors=lineage.sensors_for(loaded),
+        exporters=exporters,
     )
 
 

@@ -3,6 +3,12 @@
 The generated file is short and readable, and the product name is *data*: it is written only as
 a Python string literal made by ``repr`` (which escapes quotes, newlines and backslashes) and in a
 comment built from that same literal, so no product name can change the generated program.
+
+With ``iceberg_enabled=True`` (floe passes it when the artifacts configure a catalog and a storage
+plugin) the program is the same: the Iceberg wiring is read from ``compiled_artifacts.json`` when
+the code location loads (``create_definitions`` gives core the lakehouse exporter), so a
+recompiled product never needs a new ``definitions.py``. The file says that it exports, and the
+generation fails at once if the ``iceberg`` extra is missing, rather than at the first load.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ _TEMPLATE = '''\
 
 Load it with `dagster dev -f definitions.py` or `dagster api grpc -f definitions.py`. It reads
 compiled_artifacts.json and the dbt project from this folder; regenerate it rather than edit it.
-"""
+{lakehouse}"""
 
 from pathlib import Path
 
@@ -31,11 +37,22 @@ defs = load_product_definitions(
 )
 '''
 
+_LAKEHOUSE = """
+Every model a run builds is also written to an Iceberg table through the catalog and storage
+plugins named in compiled_artifacts.json (plugins.catalog, plugins.storage); a failed export
+fails that model's asset.
+"""
 
-def render_entry_point(product_name: str, *, lineage_enabled: bool, version: str) -> str:
+
+def render_entry_point(
+    product_name: str, *, lineage_enabled: bool, version: str, iceberg_enabled: bool = False
+) -> str:
     """The text of ``definitions.py`` for ``product_name``."""
     return _TEMPLATE.format(
-        version=version, name_literal=repr(product_name), lineage_enabled=bool(lineage_enabled)
+        version=version,
+        name_literal=repr(product_name),
+        lineage_enabled=bool(lineage_enabled),
+        lakehouse=_LAKEHOUSE if iceberg_enabled else "",
     )
 
 
@@ -45,20 +62,17 @@ def generate_entry_point_code(
     """Write ``definitions.py`` into ``output_dir``; returns its path.
 
     Raises:
-        NotImplementedError: ``iceberg_enabled=True`` (Iceberg wiring is not supported yet).
         ValueError: an empty product name.
+        LakehouseError: ``iceberg_enabled=True`` but the ``iceberg`` extra is not installed.
     """
     from importlib.metadata import version
 
-    if iceberg_enabled:
-        raise NotImplementedError(
-            "iceberg_enabled=True: floe-orchestrator-dagster does not wire Iceberg catalog and "
-            "storage resources yet, so the generated code location would silently skip the "
-            "Iceberg export. Remove the catalog/storage plugins from the manifest or pass "
-            "iceberg_enabled=False."
-        )
     if not product_name.strip():
         raise ValueError("product_name is empty: pass the product's metadata.name from floe.yaml.")
+    if iceberg_enabled:
+        from floe_orchestrator_dagster._lakehouse._plugins import require_extra
+
+        require_extra()
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / ENTRY_POINT_FILE
@@ -66,6 +80,7 @@ def generate_entry_point_code(
         product_name,
         lineage_enabled=lineage_enabled,
         version=version("floe-orchestrator-dagster"),
+        iceberg_enabled=iceberg_enabled,
     )
     path.write_text(text, encoding="utf-8")
     return str(path)

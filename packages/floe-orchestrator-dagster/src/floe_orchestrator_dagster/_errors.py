@@ -8,6 +8,10 @@ Hierarchy::
     │   (LookupError)
     ├── LineageBackendError (ValueError)  the lineage backend is not installed or misconfigured
     ├── ProductLoadError (ValueError)   a product folder without usable compiled artifacts
+    ├── LakehouseError (ValueError)     the catalog or storage plugin of the Iceberg export is not
+    │                                   installed or misconfigured (raised when Definitions load)
+    ├── IcebergExportError              one model's Iceberg export failed (fails that asset)
+    │   (RuntimeError)
     └── DemoError (RuntimeError)        a step of `floe-dagster demo` failed
 
 Every message names the file or value at fault and ends with what to do.
@@ -60,6 +64,14 @@ class LineageBackendError(FloeDagsterError, ValueError):
 
 class ProductLoadError(FloeDagsterError, ValueError):
     """A product folder without usable compiled artifacts, or for another product."""
+
+
+class LakehouseError(FloeDagsterError, ValueError):
+    """The Iceberg export cannot be set up: a plugin is missing, misconfigured or unsupported."""
+
+
+class IcebergExportError(FloeDagsterError, RuntimeError):
+    """One model's Iceberg export failed; the message names the table and the cause."""
 
 
 class DemoError(FloeDagsterError, RuntimeError):
