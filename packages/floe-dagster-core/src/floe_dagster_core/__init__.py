@@ -1,7 +1,8 @@
 """floe-dagster-core: Dagster assets, jobs, schedules and Definitions from CompiledArtifacts.
 
 The names that need Dagster (``create_definitions``, ``create_assets_from_transforms``,
-``FloeDbtTranslator``) load on first use, so importing this package stays cheap.
+``FloeDbtTranslator``, ``SourceFreshness``) load on first use, so importing this package stays
+cheap.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ __all__ = [
     "ArtifactsNotFoundError",
     "AssetObserver",
     "AssetRunInfo",
+    "CheckOutcome",
     "CompiledArtifacts",
     "DbtProject",
     "DbtProjectError",
     "DbtTestObserver",
     "DbtTestResult",
     "FloeDbtTranslator",
+    "ModelCheck",
+    "ModelChecker",
     "ModelExporter",
+    "QualityInfo",
+    "QualityObserver",
     "ScheduleSpec",
+    "SourceFreshness",
     "StepInfo",
     "StepObserver",
     "TransformGraph",
@@ -52,11 +59,13 @@ from floe_dagster_core._dbt_project import DbtProject, project_dir_for, resolve_
 from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._model_checks import CheckOutcome, ModelCheck, ModelChecker, QualityInfo
 from floe_dagster_core._observers import (
     AssetObserver,
     AssetRunInfo,
     DbtTestObserver,
     DbtTestResult,
+    QualityObserver,
     StepInfo,
     StepObserver,
 )
@@ -71,6 +80,7 @@ from floe_dagster_core._transform import TransformModel
 
 if TYPE_CHECKING:
     from floe_dagster_core._definitions import create_definitions
+    from floe_dagster_core._freshness import SourceFreshness
     from floe_dagster_core._transform_assets import create_assets_from_transforms
     from floe_dagster_core._translator import FloeDbtTranslator
 
@@ -78,6 +88,7 @@ _LAZY = {
     "create_definitions": "floe_dagster_core._definitions",
     "create_assets_from_transforms": "floe_dagster_core._transform_assets",
     "FloeDbtTranslator": "floe_dagster_core._translator",
+    "SourceFreshness": "floe_dagster_core._freshness",
 }
 
 

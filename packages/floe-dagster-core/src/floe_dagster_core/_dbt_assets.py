@@ -45,6 +45,7 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._retry import retry_scope, target_path_for
 
 #: Above this many names, a selection is passed one argument per model (see the docstring).
 LIST_LIMIT = 200
@@ -143,8 +144,13 @@ def build_dbt_assets(
     observers: Sequence[AssetObserver],
     exporters: Sequence[ModelExporter] = (),
     location: str = "transforms.models",
+    retry_policy: Any = None,
 ) -> tuple[list[Any], list[TargetSelection]]:
-    """``@dbt_assets`` for ``manifest``, one per compute target, and their selections."""
+    """``@dbt_assets`` for ``manifest``, one per compute target, and their selections.
+
+    ``retry_policy`` (a ``dagster.RetryPolicy``) retries a failed step; a retry builds only
+    what earlier attempts did not materialize (``_retry``).
+    """
     from floe_dagster_core._translator import FloeDbtTranslator
 
     models = model_nodes(manifest)
@@ -158,7 +164,14 @@ def build_dbt_assets(
         manifest = _marked(manifest, compute_of, default_compute)
     assets = [
         _target_assets(
-            manifest, selection, translator, facts, tests, tuple(observers), tuple(exporters)
+            manifest,
+            selection,
+            translator,
+            facts,
+            tests,
+            tuple(observers),
+            tuple(exporters),
+            retry_policy,
         )
         for selection in chosen
     ]
@@ -204,6 +217,7 @@ def _target_assets(
     tests: Mapping[str, DbtTestFacts],
     observers: tuple[AssetObserver, ...],
     exporters: tuple[ModelExporter, ...],
+    retry_policy: Any = None,
 ) -> Any:
     resource_key = _specs.resource_key(selection.compute)
 
@@ -214,6 +228,7 @@ def _target_assets(
         name=f"dbt_{resource_key[4:]}",
         dagster_dbt_translator=translator,
         required_resource_keys={resource_key},
+        retry_policy=retry_policy,
     )
     def _build(context: AssetExecutionContext) -> Any:
         dbt = getattr(context.resources, resource_key)
@@ -221,24 +236,36 @@ def _target_assets(
         models = (
             selection.models if full else tuple(key.path[-1] for key in context.selected_asset_keys)
         )
-        step = step_info(context, selection.compute, models)
+        scope = retry_scope(context)
+        if scope.narrowed:
+            context.log.info(scope.note())
+            if not scope.rest:
+                return
+            models = scope.rest
+        step = step_info(context, selection.compute, models, scope.kept)
         with step_scope(observers, step, context) as outcome:
             dispatch = ObserverDispatch(observers, lookup_for(context, facts), tests)
-            if selection.long and full:
+            target_path = target_path_for(context)
+            own = scope.narrowed or (selection.long and full)
+            if own:
+                # floe passes the selection itself: the retry's remaining nodes, or a long list
                 invocation = dbt.cli(
-                    ["build", *selection.cli_args()],
+                    ["build", "--select", *scope.rest]
+                    if scope.narrowed
+                    else ["build", *selection.cli_args()],
                     raise_on_error=False,
                     manifest=manifest,
                     dagster_dbt_translator=translator,
+                    target_path=target_path,
                 )
             else:
-                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                invocation = dbt.cli(
+                    ["build"], context=context, raise_on_error=False, target_path=target_path
+                )
             dispatch.target_path = invocation.target_path
             if observers or exporters:
                 watch(invocation, dispatch)
-            events = _dagster_events(
-                context, invocation, manifest, translator, selection.long and full
-            )
+            events = _dagster_events(context, invocation, manifest, translator, own)
             failures = ExportFailures()
             if exporters:
                 events = exported(events, exporters, dispatch.built, _model_of(context), failures)
@@ -264,8 +291,9 @@ def _dagster_events(
 ) -> Any:
     """The Dagster events of the step's dbt invocation.
 
-    ``own``: floe passed the selection itself (a long list), so the raw events are converted
-    here, with the marked manifest; otherwise dagster-dbt's own ``stream()`` does it.
+    ``own``: floe passed the selection itself (a long list, or what a retry builds again), so
+    the raw events are converted here, with the (marked) manifest; otherwise dagster-dbt's own
+    ``stream()`` does it.
     """
     if not own:
         yield from invocation.stream()

@@ -5,7 +5,10 @@ hand (``project_dir``, or the folder of the artifacts file; see ``_dbt_project``
 dbt runs with), assets come from ``@dbt_assets`` over its manifest, one definition per compute
 target; otherwise one asset per transform. Either way the Definitions hold the assets, one job
 materializing all of them (``<product>_job``), one ``DbtCliResource`` per compute target
-(resource key ``dbt_<compute>``), and the schedules.
+(resource key ``dbt_<compute>``), and the schedules. Beyond dagster-dbt: a ``retry_policy``
+retries a failed dbt step from the failed model (``_retry``), a ``checker`` adds floe's quality
+checks as asset checks with the product's score after each run (``_quality_checks``), and the
+dbt sources' freshness becomes asset checks (``_freshness``).
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ from floe_dagster_core._dbt_project import (
     resolve_dbt_project,
 )
 from floe_dagster_core._export import ModelExporter
+from floe_dagster_core._freshness import SourceFreshness
+from floe_dagster_core._model_checks import ModelChecker
 from floe_dagster_core._observers import AssetObserver
 from floe_dagster_core._schedules import ScheduleSpec, build_schedule_definition
 
 AssetPath = Literal["auto", "dbt_manifest", "per_transform"]
+#: Source freshness by default: evaluated before each run of the product's job.
+BEFORE_EACH_RUN = SourceFreshness()
 
 
 def create_definitions(
@@ -43,6 +50,9 @@ def create_definitions(
     compute_targets: Mapping[str, str | Mapping[str, Any]] | None = None,
     profile_name_rule: Callable[[str], str] | None = None,
     assets: AssetPath = "auto",
+    retry_policy: Any = None,
+    checker: ModelChecker | None = None,
+    source_freshness: SourceFreshness | None = BEFORE_EACH_RUN,
 ) -> Any:
     """Build ``dagster.Definitions`` from floe CompiledArtifacts.
 
@@ -66,6 +76,12 @@ def create_definitions(
             ``resolve_dbt_project``).
         assets: ``"auto"`` uses ``@dbt_assets`` when a manifest or project is available, else
             one asset per transform; ``"dbt_manifest"`` or ``"per_transform"`` force a path.
+        retry_policy: A ``dagster.RetryPolicy`` for the dbt steps; a retry (and a re-execution
+            from failure) builds only the models earlier attempts did not materialize.
+        checker: floe's quality checks (``ModelChecker``): asset checks run after the models,
+            and the product's quality score recorded after each run.
+        source_freshness: When the dbt sources' freshness checks run (``SourceFreshness``);
+            None adds none. Only with a dbt manifest (sources are dbt's).
 
     Returns:
         The ``dagster.Definitions``; empty when the product has no transforms.
@@ -108,20 +124,27 @@ def create_definitions(
     if use_manifest:
         from floe_dagster_core._dbt_assets import build_dbt_assets
 
+        dbt_manifest = _manifest(manifest, project)
         built, chosen = build_dbt_assets(
-            _manifest(manifest, project),
+            dbt_manifest,
             graph,
             default_compute=default,
             observers=observers,
             exporters=exporters,
+            retry_policy=retry_policy,
         )
         computes = [s.compute for s in chosen]
         extra: list[Any] = []
     else:
         from floe_dagster_core._target_assets import build_target_assets
 
+        dbt_manifest = None
         built = build_target_assets(
-            graph, default_compute=default, observers=observers, exporters=exporters
+            graph,
+            default_compute=default,
+            observers=observers,
+            exporters=exporters,
+            retry_policy=retry_policy,
         )
         computes = sorted({loaded.compute_of(t) for t in graph.order})
         extra = [dg.AssetSpec(dg.AssetKey(_specs.key_path(s))) for s in graph.sources]
@@ -130,20 +153,32 @@ def create_definitions(
         _specs.resource_key(c): project.resource(c) if project is not None else _missing_project(c)
         for c in computes
     }
-    job = dg.define_asset_job(
-        _specs.all_assets_job_name(loaded.metadata.product_name), dg.AssetSelection.all()
+    job_name = _specs.all_assets_job_name(loaded.metadata.product_name)
+    from floe_dagster_core._checks import build_checks
+
+    checks = build_checks(
+        graph,
+        default_compute=default,
+        computes=computes,
+        job_name=job_name,
+        manifest=dbt_manifest,
+        checker=checker,
+        source_freshness=source_freshness,
+        observers=observers,
     )
+    job = dg.define_asset_job(job_name, checks.product_selection())
     jobs: dict[str, Any] = {job.name: job}
     schedule_defs = []
     for spec in schedules:
         if spec.job_name not in jobs:
-            jobs[spec.job_name] = dg.define_asset_job(spec.job_name, dg.AssetSelection.all())
+            jobs[spec.job_name] = dg.define_asset_job(spec.job_name, checks.product_selection())
         schedule_defs.append(build_schedule_definition(spec, jobs[spec.job_name]))
     return dg.Definitions(
         assets=[*built, *extra],
-        jobs=list(jobs.values()),
-        schedules=schedule_defs,
-        sensors=list(sensors),
+        asset_checks=checks.checks,
+        jobs=[*jobs.values(), *checks.jobs],
+        schedules=[*schedule_defs, *checks.schedules],
+        sensors=[*checks.sensors, *sensors],
         resources=resources,
     )
 

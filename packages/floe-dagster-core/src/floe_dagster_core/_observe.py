@@ -317,7 +317,9 @@ def _add_run_tags(observers: Sequence[Any], step: StepInfo, context: Any) -> Non
             logger.warning("the run tags %s were not added: %s", sorted(tags), error)
 
 
-def step_info(context: Any, compute: str, models: Sequence[str]) -> StepInfo:
+def step_info(
+    context: Any, compute: str, models: Sequence[str], reused: Sequence[str] = ()
+) -> StepInfo:
     """The ``StepInfo`` of the running Dagster step."""
     return StepInfo(
         run_id=context.run.run_id,
@@ -327,6 +329,8 @@ def step_info(context: Any, compute: str, models: Sequence[str]) -> StepInfo:
         models=tuple(models),
         attempt=int(context.retry_number) + 1,
         run_started_at=_run_started_at(context),
+        root_run_id=context.run.root_run_id,
+        reused=tuple(reused),
     )
 
 
@@ -380,6 +384,8 @@ def lookup_for(
     """
     run_id = context.run.run_id
     job_name = context.run.job_name or ""
+    attempt = int(context.retry_number) + 1
+    root_run_id = context.run.root_run_id
 
     def lookup(node: str) -> AssetRunInfo | None:
         found = facts.get(node)
@@ -393,6 +399,8 @@ def lookup_for(
             job_name=job_name,
             compute=found.compute,
             metadata=dict(found.metadata),
+            attempt=attempt,
+            root_run_id=root_run_id,
         )
 
     return lookup

@@ -5,15 +5,23 @@ example an adapter that emits OpenLineage events) and core's asset bodies call t
 event stream, as soon as dbt reports it, once per dbt model: ``started`` when the model begins,
 then ``succeeded`` or ``failed``, with dbt's own timing. An observer may also define
 ``step_started(step)`` and ``step_finished(step, success)``, called around each dbt step in the
-run process (``StepObserver``). An observer must never raise; core guards each call anyway and
-logs a warning if one does.
+run process (``StepObserver``), and ``checked(info)`` once floe's quality checks of a model ran
+(``info.quality``; see ``_model_checks``). An observer must never raise; core guards each call
+anyway and logs a warning if one does.
+
+Retries: ``attempt`` counts the attempts of the Dagster step within its run (1, 2...), and
+``root_run_id`` names the first run of a re-execution chain ("re-execute from failure"), so an
+observer can present a retry as a new attempt of the same product run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from floe_dagster_core._model_checks import QualityInfo
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,11 @@ class AssetRunInfo:
         adapter_response: dbt's adapter response (e.g. ``rows_affected``), when dbt sent it.
         relation: Where dbt built the model, as dbt reports it for this run (``database``,
             ``schema``, ``alias``, ``relation_name``), on the compute target it ran on.
+        attempt: The attempt of the Dagster step that runs the model (1 for the first, 2 for
+            its first retry...).
+        root_run_id: The first run of the re-execution chain this run belongs to (Dagster's
+            ``root_run_id``); None when the run is not a re-execution.
+        quality: The results of floe's quality checks of the model (on ``checked`` only).
     """
 
     asset_key: str
@@ -50,6 +63,9 @@ class AssetRunInfo:
     status: str | None = None
     adapter_response: Mapping[str, Any] | None = None
     relation: Mapping[str, Any] | None = None
+    attempt: int = 1
+    root_run_id: str | None = None
+    quality: QualityInfo | None = None
     compiled_sql: str | None = None
     invocation_id: str | None = None
 
@@ -93,6 +109,9 @@ class StepInfo:
         models: The dbt models the step selected (asset keys, slash-joined).
         attempt: The step's attempt number (1 for the first, more on retries).
         run_started_at: When the Dagster run started (seconds since the epoch), if known.
+        root_run_id: The first run of the re-execution chain (None: not a re-execution).
+        reused: The models whose materializations from earlier attempts (of this run, or of the
+            failed runs this run re-executes) stand: dbt does not build them again.
     """
 
     run_id: str
@@ -102,6 +121,8 @@ class StepInfo:
     models: Sequence[str]
     attempt: int = 1
     run_started_at: float | None = None
+    root_run_id: str | None = None
+    reused: Sequence[str] = ()
 
 
 @runtime_checkable
@@ -135,3 +156,11 @@ class StepObserver(Protocol):
 
     def step_finished(self, step: StepInfo, success: bool) -> None:
         """The dbt step ended (dbt has exited); ``success`` is whether every model succeeded."""
+
+
+@runtime_checkable
+class QualityObserver(Protocol):
+    """Optionally, an observer also hears of the quality checks of each model (e.g. for lineage)."""
+
+    def checked(self, info: AssetRunInfo) -> None:
+        """floe's quality checks of ``info.model`` ran; ``info.quality`` holds their results."""

@@ -30,6 +30,7 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._retry import retry_scope, target_path_for
 from floe_dagster_core._transform import TransformModel
 
 
@@ -39,13 +40,18 @@ def build_target_assets(
     default_compute: str,
     observers: Sequence[AssetObserver],
     exporters: Sequence[ModelExporter] = (),
+    retry_policy: Any = None,
 ) -> list[Any]:
-    """One subsettable ``multi_asset`` per compute target, one asset per transform."""
+    """One subsettable ``multi_asset`` per compute target, one asset per transform.
+
+    ``retry_policy`` (a ``dagster.RetryPolicy``) retries a failed step; a retry builds only
+    what earlier attempts did not materialize (``_retry``).
+    """
     by_compute: dict[str, list[TransformModel]] = {}
     for transform in graph.order:
         by_compute.setdefault(transform.compute or default_compute, []).append(transform)
     return [
-        _target_asset(compute, transforms, tuple(observers), tuple(exporters))
+        _target_asset(compute, transforms, tuple(observers), tuple(exporters), retry_policy)
         for compute, transforms in by_compute.items()
     ]
 
@@ -55,6 +61,7 @@ def _target_asset(
     transforms: list[TransformModel],
     observers: tuple[AssetObserver, ...],
     exporters: tuple[ModelExporter, ...],
+    retry_policy: Any = None,
 ) -> Any:
     resource_key = _specs.resource_key(compute)
     specs = []
@@ -89,14 +96,26 @@ def _target_asset(
         name=f"floe_{resource_key}",
         can_subset=True,
         required_resource_keys={resource_key},
+        retry_policy=retry_policy,
     )
     def _run(context: AssetExecutionContext) -> Iterator[Any]:
         selected = set(context.selected_asset_keys)
+        scope = retry_scope(context)
+        if scope.narrowed:
+            context.log.info(scope.note())
+            selected = {key for key in selected if key not in scope.standing.keys}
         names = [n for n in order if dg.AssetKey(_specs.key_path(n)) in selected]
+        if not names:
+            return
         dbt = getattr(context.resources, resource_key)
-        with step_scope(observers, step_info(context, compute, names), context) as outcome:
+        step = step_info(context, compute, names, scope.kept)
+        with step_scope(observers, step, context) as outcome:
             dispatch = ObserverDispatch(observers, lookup_for(context, facts))
-            invocation = dbt.cli(["build", "--select", *names], raise_on_error=False)
+            invocation = dbt.cli(
+                ["build", "--select", *names],
+                raise_on_error=False,
+                target_path=target_path_for(context),
+            )
             watch(invocation, dispatch)
             events: Iterator[Any] = _materializations(invocation, facts, compute)
             failures = ExportFailures()

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from floe_orchestrator_dagster._compute_targets import ComputeTarget
 from floe_orchestrator_dagster._connection import ConnectionSettings
 from floe_orchestrator_dagster._deploy_settings import DeploySettings
+from floe_orchestrator_dagster._freshness_settings import FreshnessSettings
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
+from floe_orchestrator_dagster._retry_settings import RetrySettings
 from floe_orchestrator_dagster._schedule_settings import ScheduleSettings
 
 
@@ -54,6 +56,8 @@ class DagsterPluginConfig(BaseModel):
     lineage: LineageSettings = Field(default_factory=LineageSettings)
     deploy: DeploySettings = Field(default_factory=DeploySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    freshness: FreshnessSettings = Field(default_factory=FreshnessSettings)
     default_schedule: str | None = Field(
         default=None,
         description=(

@@ -5,8 +5,10 @@ The facade reads and validates the artifacts once with floe-core's own model
 configuration from the manifest's ``plugins.orchestrator.config`` carried in the artifacts, each
 top-level key that floe or the caller configured on the plugin taking precedence. It resolves the
 dbt project through floe-dagster-core (the compiled profiles win; floe-core's naming rule finds
-the profile), collects the schedules, the lineage and telemetry observers, and hands everything
-to ``floe_dagster_core.create_definitions``. floe-core's ``TransformConfig`` dataclasses are
+the profile), collects the schedules, the lineage and telemetry observers, the retry policy
+(``retry:``), floe's quality checks through the quality plugin (``_quality``) and when source
+freshness is checked (``freshness:``), and hands everything to
+``floe_dagster_core.create_definitions``. floe-core's ``TransformConfig`` dataclasses are
 converted to core's ``TransformModel`` at this edge. Dagster is imported only when a method is
 called.
 """
@@ -89,6 +91,8 @@ def create_definitions(
     # with a catalog and a storage plugin, each built model is written to Iceberg; the exporter
     # also hears when each dbt step ends (a StepObserver), to close the DuckDB files it read
     exporters = lakehouse_exporters(loaded, project)
+    from floe_orchestrator_dagster._quality import quality_checker
+
     return build(
         loaded.view,
         project=project,
@@ -101,6 +105,9 @@ def create_definitions(
         ],
         sensors=lineage.sensors_for(loaded),
         exporters=exporters,
+        retry_policy=config.retry.policy(),
+        checker=quality_checker(loaded, project),
+        source_freshness=config.freshness.source_freshness(),
     )
 
 

@@ -12,6 +12,7 @@ Hierarchy::
     │                                   installed or misconfigured (raised when Definitions load)
     ├── IcebergExportError              one model's Iceberg export failed (fails that asset)
     │   (RuntimeError)
+    ├── QualityPluginError (ValueError) quality checks declared, but no usable quality plugin
     └── DemoError (RuntimeError)        a step of `floe-dagster demo` failed
 
 Every message names the file or value at fault and ends with what to do.
@@ -72,6 +73,10 @@ class LakehouseError(FloeDagsterError, ValueError):
 
 class IcebergExportError(FloeDagsterError, RuntimeError):
     """One model's Iceberg export failed; the message names the table and the cause."""
+
+
+class QualityPluginError(FloeDagsterError, ValueError):
+    """A product declares quality checks that no configured, installed quality plugin can run."""
 
 
 class DemoError(FloeDagsterError, RuntimeError):
