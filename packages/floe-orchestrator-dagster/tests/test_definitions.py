@@ -158,6 +158,9 @@ class Gateway:
         self.calls.append((artifacts.product_name, project))
         return [Observer()]
 
+    def sensors_for(self, artifacts):
+        return []
+
 
 def test_lineage_observers_are_asked_with_the_artifacts_and_project(tmp_path):
     from floe_orchestrator_dagster import _definitions
