@@ -45,6 +45,7 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
 
 #: Above this many names, a selection is passed one argument per model (see the docstring).
@@ -243,9 +244,9 @@ def _target_assets(
                 return
             models = scope.rest
         step = step_info(context, selection.compute, models, scope.kept)
-        with step_scope(observers, step, context) as outcome:
+        target_path = target_path_for(context)
+        with step_scope(observers, step, context) as outcome, per_target_state(dbt, target_path):
             dispatch = ObserverDispatch(observers, lookup_for(context, facts), tests)
-            target_path = target_path_for(context)
             own = scope.narrowed or (selection.long and full)
             if own:
                 # floe passes the selection itself: the retry's remaining nodes, or a long list

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import dagster as dg
 
 from floe_dagster_core import _specs
+from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import target_path_for
 
 logger = logging.getLogger("floe_dagster_core")
@@ -196,12 +197,14 @@ def _freshness_checks(sources: list[Mapping[str, Any]], compute: str, *, blockin
         nodes = [by_key[key.asset_key] for key in keys]
         dbt = getattr(context.resources, resource_key)
         selectors = [f"source:{n['source_name']}.{n['name']}" for n in nodes]
-        invocation = dbt.cli(
-            ["source", "freshness", "--select", *selectors],
-            raise_on_error=False,
-            target_path=target_path_for(context.op_execution_context),
-        )
-        invocation.wait()
+        target_path = target_path_for(context.op_execution_context)
+        with per_target_state(dbt, target_path):
+            invocation = dbt.cli(
+                ["source", "freshness", "--select", *selectors],
+                raise_on_error=False,
+                target_path=target_path,
+            )
+            invocation.wait()
         results = _results_by_id(invocation)
         for node in nodes:
             yield _check_result(node, results.get(str(node["unique_id"])), invocation)

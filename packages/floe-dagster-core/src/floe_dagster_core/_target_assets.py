@@ -30,6 +30,7 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
 from floe_dagster_core._transform import TransformModel
 
@@ -109,12 +110,11 @@ def _target_asset(
             return
         dbt = getattr(context.resources, resource_key)
         step = step_info(context, compute, names, scope.kept)
-        with step_scope(observers, step, context) as outcome:
+        target_path = target_path_for(context)
+        with step_scope(observers, step, context) as outcome, per_target_state(dbt, target_path):
             dispatch = ObserverDispatch(observers, lookup_for(context, facts))
             invocation = dbt.cli(
-                ["build", "--select", *names],
-                raise_on_error=False,
-                target_path=target_path_for(context),
+                ["build", "--select", *names], raise_on_error=False, target_path=target_path
             )
             watch(invocation, dispatch)
             events: Iterator[Any] = _materializations(invocation, facts, compute)

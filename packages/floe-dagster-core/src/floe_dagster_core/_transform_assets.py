@@ -27,6 +27,8 @@ from floe_dagster_core._observe import (
     watch,
 )
 from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._parse_state import per_target_state
+from floe_dagster_core._retry import target_path_for
 from floe_dagster_core._transform import TransformModel
 
 
@@ -105,11 +107,13 @@ def _transform_asset(
     def _materialize(context: AssetExecutionContext) -> Any:  # MaterializeResult; Dagster 1.10's
         # type check refuses the generic MaterializeResult[Any] as a return annotation.
         dbt = getattr(context.resources, resource_key)
-        with step_scope(
-            observers, step_info(context, compute, [transform.name]), context
-        ) as outcome:
+        step = step_info(context, compute, [transform.name])
+        target_path = target_path_for(context)
+        with step_scope(observers, step, context) as outcome, per_target_state(dbt, target_path):
             dispatch = ObserverDispatch(observers, lookup_for(context, {transform.name: facts}))
-            invocation = dbt.cli(["build", "--select", transform.name], raise_on_error=False)
+            invocation = dbt.cli(
+                ["build", "--select", transform.name], raise_on_error=False, target_path=target_path
+            )
             watch(invocation, dispatch)
             for _ in invocation.stream_raw_events():
                 pass
