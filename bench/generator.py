@@ -357,16 +357,16 @@ def dbt(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def baseline_builds(folder: Path) -> list[list[str]]:
     """The plain-dbt baseline: the arguments of one ``dbt build`` per compute target, in order.
 
-    The default target first; it builds everything but the other targets' models (seeds
-    included). A target's models are chosen by folder (``path:models/x``) when the folder holds
-    only that target's models, as a dbt user would, so that no command line grows with the
-    number of models; else by name (the demo's one model on its second target).
+    The default target first (the profile's default, so no ``--target``); it builds everything
+    but the other targets' models (seeds included). A target's models are chosen by folder
+    (``path:models/x``) when the folder holds only that target's models, as a dbt user would,
+    so that no command line grows with the number of models; else by name (the demo's one
+    model on its second target).
     """
     artifacts = json.loads((folder / "compiled_artifacts.json").read_text())
     transforms = artifacts["transforms"]
     default = transforms["default_compute"]
     compute_of = {t["name"]: t.get("compute") or default for t in transforms["models"]}
-    ((_, profile),) = artifacts["dbt_profiles"].items()
     in_folder: dict[str, set[str]] = {}
     folder_of_model: dict[str, str] = {}
     for sql in (folder / "models").rglob("*.sql"):
@@ -380,7 +380,9 @@ def baseline_builds(folder: Path) -> list[list[str]]:
         covered = {n for n in names if f"path:{folder_of_model.get(n)}" in pure}
         chosen[compute] = pure + sorted(set(names) - covered)
     others = [s for selection in chosen.values() for s in selection]
-    builds = [["--target", str(profile["target"]), *(["--exclude", *others] if others else [])]]
+    # the default target is the profile's own: no --target, as `dbt parse` ran (an explicit
+    # --target, even the same one, makes dbt re-parse the whole project)
+    builds = [["--exclude", *others] if others else []]
     builds += [["--target", c, "--select", *selection] for c, selection in chosen.items()]
     return builds
 
