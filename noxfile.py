@@ -7,6 +7,7 @@ matrix is reproducible and a stale lock fails loudly. Sessions:
     nox -s lint        ruff check + ruff format --check
     nox -s typecheck   mypy --strict over the four packages
     nox -s bench       the benchmark scripts in bench/, each printing a table
+                       (nox -s bench -- facade 500 2000: one script, with its arguments)
 """
 
 from __future__ import annotations
@@ -79,10 +80,19 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run every bench/bench_*.py; each prints a markdown table."""
+    """Run every bench/bench_*.py; each prints a markdown table (bench/README.md says what).
+
+    ``nox -s bench -- facade 500 2000`` runs only bench/bench_facade.py, with the arguments after
+    its name; other arguments go to every script, as before. bench/generator.py is the generated
+    product the scripts share, not a bench script.
+    """
     uv_sync(session, "dev", "dagster-1-12")
-    for script in sorted((ROOT / "bench").glob("bench_*.py")):
-        session.run("python", os.fspath(script), *session.posargs)
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    args = list(session.posargs)
+    if args and (ROOT / "bench" / f"bench_{args[0]}.py") in scripts:
+        scripts, args = [ROOT / "bench" / f"bench_{args[0]}.py"], args[1:]
+    for script in scripts:
+        session.run("python", os.fspath(script), *args)
 
 
 @nox.session(venv_backend="none")
