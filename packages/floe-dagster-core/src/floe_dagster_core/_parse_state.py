@@ -60,8 +60,12 @@ def per_target_state(dbt: Any, target_path: Path) -> Iterator[None]:
 
     Before: the target's kept state goes into the invocation's folder (dagster-dbt then leaves
     it there, instead of copying the default target's). After: the state dbt wrote, when it is
-    new, replaces the kept one.
+    new, replaces the kept one. A resource with no project folder (a product without a dbt
+    project, which fails on its first dbt call) runs as it is.
     """
+    if getattr(dbt, "project_dir", None) is None:
+        yield
+        return
     project_dir = Path(dbt.project_dir)
     kept = state_file(project_dir, dbt.target)
     folder = target_path if target_path.is_absolute() else project_dir / target_path
