@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from floe_dagster_core._parse_state import per_target_state, prepare_parse_states, state_file
+from floe_dagster_core._parse_state import per_target_state, state_file
 
-from .conftest import HEAVY, copy_shop, profile_name, shop_definitions
+from .conftest import copy_shop, shop_definitions
 
 FULL_PARSE = "Unable to do partial parsing"
 
@@ -54,51 +54,27 @@ def test_dbt_target_path_moves_the_states_with_dbts_target_folder(tmp_path, monk
     assert state_file(Path("/p"), "x") == tmp_path / "elsewhere/floe-parse/x/partial_parse.msgpack"
 
 
+def test_a_resource_without_a_project_folder_runs_as_it_is(tmp_path):
+    with per_target_state(SimpleNamespace(target=None), tmp_path / "run"):
+        pass
+    assert not (tmp_path / "run").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning")
-def test_runs_on_two_targets_parse_nothing_in_full(tmp_path):
-    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
-    from floe_dagster_core._dbt_project import load_manifest
-
+def test_after_its_first_run_no_target_parses_the_whole_project(tmp_path):
     project_dir = copy_shop(tmp_path, heavy_override=True)
-    artifacts = load_artifacts(project_dir / "compiled_artifacts.json")
-    project = resolve_dbt_project(
-        project_dir,
-        dbt_profiles=artifacts.dbt_profiles,
-        models_by_compute=models_by_compute(artifacts),
-        default_compute=artifacts.default_compute,
-        compute_targets=HEAVY,
-        profile_name_rule=profile_name,
-    )
-    load_manifest(project)  # the project is prepared: one state per target
-    assert state_file(project_dir, None).is_file()
-    assert state_file(project_dir, "duckdb_heavy").is_file()
-    assert prepare_parse_states(project) == []  # nothing left to prepare
-
     job = shop_definitions(project_dir / "compiled_artifacts.json").resolve_job_def(
         "shop_analytics_job"
     )
-    for _ in range(2):  # the second run starts from the states the first one left
-        assert job.execute_in_process().success
-    logs = sorted((project_dir / "target").glob("dbt_duckdb*-attempt1/dbt.log"))
-    assert len(logs) == 4, logs
-    for log in logs:
-        assert FULL_PARSE not in log.read_text(encoding="utf-8"), log
-
-
-@pytest.mark.slow
-def test_preparing_again_parses_every_target(tmp_path):
-    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
-
-    project_dir = copy_shop(tmp_path, heavy_override=True)
-    artifacts = load_artifacts(project_dir / "compiled_artifacts.json")
-    project = resolve_dbt_project(
-        project_dir,
-        dbt_profiles=artifacts.dbt_profiles,
-        models_by_compute=models_by_compute(artifacts),
-        default_compute=artifacts.default_compute,
-        compute_targets=HEAVY,
-        profile_name_rule=profile_name,
-    )
-    assert prepare_parse_states(project, only_missing=False) == ["default", "duckdb_heavy"]
+    assert not state_file(project_dir, "duckdb_heavy").exists()  # loading parsed ahead nothing
+    target = project_dir / "target"
+    assert job.execute_in_process().success
+    first = set(target.glob("dbt_duckdb*-attempt1/dbt.log"))
+    assert state_file(project_dir, None).is_file()
     assert state_file(project_dir, "duckdb_heavy").is_file()
+    assert job.execute_in_process().success  # starts from the states the first run left
+    second = set(target.glob("dbt_duckdb*-attempt1/dbt.log")) - first
+    assert len(second) == 2, second
+    for log in second:
+        assert FULL_PARSE not in log.read_text(encoding="utf-8"), log

@@ -459,12 +459,7 @@ def dbt_executable() -> str:
 
 
 def load_manifest(project: DbtProject) -> dict[str, Any]:
-    """The project's ``target/manifest.json``, running ``dbt parse`` first when it is missing.
-
-    When it parses (the project is being prepared), it also prepares the partial-parse state of
-    each dbt target the product runs on (``prepare_parse_states``), so runs on a second target
-    do not parse the whole project again.
-    """
+    """The project's ``target/manifest.json``, running ``dbt parse`` first when it is missing."""
     import json
 
     path = project.project_dir / "target" / "manifest.json"
@@ -479,9 +474,6 @@ def load_manifest(project: DbtProject) -> dict[str, Any]:
                 f"{project.project_dir} ({project.reason}). dbt's output: "
                 f"{_errors_of(invocation)}."
             )
-        from floe_dagster_core._parse_state import prepare_parse_states
-
-        prepare_parse_states(project)
     manifest: dict[str, Any] = json.loads(path.read_bytes())
     return manifest
 

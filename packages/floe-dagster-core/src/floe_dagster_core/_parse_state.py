@@ -7,14 +7,11 @@ and parses every file again (about 43 s at 5,000 models). dagster-dbt copies
 target every run of it paid that full parse.
 
 floe keeps one state per dbt target, in ``target/floe-parse/<target>/`` (``default`` for the
-profile's default target):
-
-- ``per_target_state(dbt, target_path)`` wraps one invocation: it starts from its target's state
-  and leaves dbt's fresh state there when the invocation ends (an atomic replace, so concurrent
-  steps never read half a file);
-- ``prepare_parse_states(project)`` runs ``dbt parse`` once for each target that has no state
-  yet; it runs when the project is prepared (``load_manifest``) and from
-  ``floe-dagster prepare``, so that not even the first run of a target pays a full parse.
+profile's default target): ``per_target_state(dbt, target_path)`` wraps one invocation, starts
+it from its target's state and leaves dbt's fresh state there when the invocation ends (an
+atomic replace, so concurrent steps never read half a file). The first run of a target parses
+the project in full, as dagster-dbt's would; every later run of it parses only what changed.
+Nothing is parsed ahead when definitions load: loading stays one ``dbt parse`` (the manifest).
 """
 
 from __future__ import annotations
@@ -23,13 +20,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from floe_dagster_core._dbt_project import DbtProject
+from typing import Any
 
 STATE_FILE = "partial_parse.msgpack"
 STATE_FOLDER = "floe-parse"
@@ -79,37 +72,6 @@ def per_target_state(dbt: Any, target_path: Path) -> Iterator[None]:
     finally:
         if fresh.is_file() and _stamp(fresh) != before:
             _replace(fresh, kept)
-
-
-def prepare_parse_states(project: DbtProject, *, only_missing: bool = True) -> list[str]:
-    """``dbt parse`` once for each of the project's dbt targets; returns the targets parsed.
-
-    The default target is included; with ``only_missing`` a target whose state is kept already
-    is skipped. The parses run side by side (each is its own dbt process).
-    """
-    jobs: dict[str, Any] = {}
-    for compute in [None, *sorted(project.targets)]:
-        target = project.target_of(compute) if compute is not None else None
-        name = target or DEFAULT_TARGET
-        kept = state_file(project.project_dir, target)
-        if name in jobs or (only_missing and kept.is_file()):
-            continue
-        parsed = target_base(project.project_dir) / STATE_FILE  # what `dbt parse` left in target/
-        if target is None and only_missing and parsed.is_file():
-            _replace(parsed, kept)  # the default target was parsed when the manifest was made
-            continue
-        jobs[name] = project.resource(compute)
-    if not jobs:
-        return []
-
-    def parse(dbt: Any) -> None:
-        folder = state_file(project.project_dir, dbt.target).parent
-        invocation = dbt.cli(["parse"], target_path=folder, raise_on_error=False)
-        invocation.wait()
-
-    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="floe-dbt-parse") as pool:
-        list(pool.map(parse, jobs.values()))
-    return sorted(jobs)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
