@@ -124,6 +124,7 @@ def location(webserver: Any) -> dict[str, Any]:
         time.sleep(0.5)
 
 
+@pytest.mark.compat
 def test_code_location_loads_without_errors(location, webserver):
     loaded = location["locationOrLoadError"]
     assert loaded["__typename"] == "RepositoryLocation", (loaded, webserver.log_tail())
@@ -165,6 +166,7 @@ def test_a_run_launched_through_graphql_succeeds(location, webserver):
     assert status == "SUCCESS", webserver.log_tail(60)
 
 
+@pytest.mark.compat
 def test_dagster_definitions_validate_accepts_it(product: Path):
     """`dagster definitions validate` (Dagster's own loader check) where the command exists."""
     dagster = Path(sys.executable).with_name("dagster")

@@ -47,6 +47,7 @@ def shop_run(shop_project):
     return shop_project, result, observer
 
 
+@pytest.mark.compat
 def test_every_asset_materializes_with_rows(shop_run):
     project, result, _ = shop_run
     assert result.success
@@ -134,6 +135,7 @@ def broken_run(broken_project):
     return result, observer
 
 
+@pytest.mark.compat
 def test_a_failing_model_fails_its_asset_with_dbts_message(broken_run):
     result, _ = broken_run
     assert not result.success

@@ -82,6 +82,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.compat
 def test_by_default_freshness_is_checked_before_the_run_and_an_error_stops_it(tmp_path):
     defs = create_definitions(write_landing(tmp_path))
     job = defs.resolve_job_def("chain_job")

@@ -135,6 +135,7 @@ def run(folder: Path, checker: Any, **kwargs: Any) -> tuple[Any, Any]:
     return defs, result
 
 
+@pytest.mark.compat
 def test_a_failing_blocking_check_stops_the_models_downstream(tmp_path):
     write_pair(tmp_path)
     listener = CheckListener()

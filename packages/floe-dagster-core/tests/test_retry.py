@@ -108,6 +108,7 @@ def materialized_by_attempt(result: object) -> list[set[str]]:
 @pytest.mark.parametrize(
     ("assets", "step"), [("dbt_manifest", "dbt_duckdb"), ("per_transform", "floe_dbt_duckdb")]
 )
+@pytest.mark.compat
 def test_a_retry_builds_only_the_failed_model_and_what_dbt_skipped(tmp_path, assets, step):
     artifacts, flag = write_chain(tmp_path)
     observer = FlagRemover(flag)
