@@ -22,8 +22,6 @@ SHOP = Path(__file__).resolve().parents[1] / "packages/floe-dagster-core/tests/d
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
     # Great Expectations 1.x imports modules the standard library deprecates (sre_constants...)
     pytest.mark.filterwarnings("ignore::DeprecationWarning:great_expectations.*"),
 ]

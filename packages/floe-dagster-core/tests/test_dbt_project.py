@@ -23,11 +23,6 @@ from floe_dagster_core.testing import generated_product
 
 from .conftest import HEAVY, SHOP, profile_name
 
-pytestmark = [
-    # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks.
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
-
 COMPILED = {
     "shop-analytics": {
         "target": "dev",

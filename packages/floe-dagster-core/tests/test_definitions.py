@@ -11,9 +11,6 @@ from floe_dagster_core.testing import generated_product
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
 
 
 def artifacts(*models, product="shop-analytics"):

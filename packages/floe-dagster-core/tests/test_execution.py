@@ -13,12 +13,7 @@ from .conftest import RecordingObserver, copy_shop, shop_definitions
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-    pytest.mark.slow,
-    # dagster-dbt 0.28 reads AssetExecutionContext.op itself (its own deprecation, not ours).
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.slow
 
 MODELS = {"stg_customers", "stg_orders", "fct_orders", "dim_calendar"}
 

@@ -13,9 +13,6 @@ from .conftest import shop_definitions
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
 
 ASSET_TYPES = ("model", "seed", "snapshot")
 

@@ -18,11 +18,7 @@ from floe_dagster_core import SourceFreshness, create_definitions
 
 from .small_products import write_product
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.slow
 
 SOURCES = """
 version: 2

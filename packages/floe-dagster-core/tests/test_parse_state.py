@@ -61,7 +61,6 @@ def test_a_resource_without_a_project_folder_runs_as_it_is(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning")
 def test_after_its_first_run_no_target_parses_the_whole_project(tmp_path):
     project_dir = copy_shop(tmp_path, heavy_override=True)
     job = shop_definitions(project_dir / "compiled_artifacts.json").resolve_job_def(

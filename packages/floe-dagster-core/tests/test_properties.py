@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dagster as dg
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -12,9 +11,6 @@ from floe_dagster_core import create_assets_from_transforms, create_definitions,
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
 
 GOOD = st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True)
 ODD = st.sampled_from(["", "1x", "a-b", "a b", "é", "x" * 129, "a.b", "DROP TABLE"])

@@ -20,11 +20,7 @@ from floe_dagster_core import CheckOutcome, ModelCheck, QualityInfo, create_defi
 
 from .small_products import write_product
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.slow
 
 HEAVY = {"duckdb_heavy": {"type": "duckdb", "path": "heavy.duckdb", "threads": 1}}
 

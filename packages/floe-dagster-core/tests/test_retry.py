@@ -20,11 +20,7 @@ from floe_dagster_core import create_definitions
 
 from .small_products import write_product
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.slow
 
 JOB = "chain_job"
 BUILT_AGAIN = {"int_mid", "fct_end"}

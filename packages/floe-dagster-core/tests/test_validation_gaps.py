@@ -19,10 +19,6 @@ from floe_dagster_core import (
 )
 from floe_dagster_core.testing import compiled_artifacts, generated_product
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
-
 HOSTILE_COMPUTES = ["spark\n", "tag:x", "x --vars '{a: 1}'", "a b", "a/b", "", "ünï", "a,b", "+a"]
 
 

@@ -16,9 +16,6 @@ from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginCo
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
 
 
 @pytest.fixture

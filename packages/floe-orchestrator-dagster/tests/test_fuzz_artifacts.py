@@ -34,10 +34,6 @@ from floe_orchestrator_dagster import (
     load_product_definitions,
 )
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
-
 # Two Hypothesis profiles, applied to the fuzz tests only (never loaded globally): "fuzz-ci", the
 # default, runs 500 examples per way in, the same ones every run (a red CI run is reproducible);
 # FLOE_DAGSTER_FUZZ=fuzz-long runs 5,000 fresh examples, to hunt for new crashes.

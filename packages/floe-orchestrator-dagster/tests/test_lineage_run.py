@@ -22,9 +22,7 @@ from floe_orchestrator_dagster import DagsterOrchestratorPlugin
 pytestmark = [
     pytest.mark.slow,
     # dagster-dbt's own call inside dbt.cli(context=...), on the Dagster versions that deprecate it
-    pytest.mark.filterwarnings("ignore:AssetExecutionContext.op is deprecated:DeprecationWarning"),
     # sqlglot (imported by dagster-dbt) warns about its own Rust tokenizer in some locked versions
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
 ]
 ROOT = Path(__file__).resolve().parents[3]
 SHOP = ROOT / "packages" / "floe-dagster-core" / "tests" / "data" / "shop"

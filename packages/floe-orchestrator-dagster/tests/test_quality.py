@@ -14,8 +14,6 @@ from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin
 from floe_orchestrator_dagster._errors import QualityPluginError
 
-pytestmark = [pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning")]
-
 CHECKS = [
     {
         "name": "order_id_not_null",

@@ -10,8 +10,6 @@ from floe_dagster_core.testing import compiled_artifacts
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin, DagsterPluginConfig
 from floe_orchestrator_dagster._retry_settings import RetrySettings
 
-pytestmark = [pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning")]
-
 
 def test_no_retry_by_default():
     assert DagsterPluginConfig().retry.policy() is None

@@ -34,10 +34,6 @@ from floe_orchestrator_dagster import (
 )
 from floe_orchestrator_dagster._cli import main
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:sqlglotrs is deprecated:DeprecationWarning"),
-]
-
 # Short, and grepped by their last six letters too: pydantic shortens a long input to its first
 # and last characters, so a truncated secret still shows its tail. No hex digits: no run id or
 # hash can contain them by chance.
