@@ -28,7 +28,7 @@ def tables(database: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def shop_run(shop_project):
-    """The whole shop on both targets, with every selection passed one argument per model."""
+    """The whole shop on both targets, with every selection passed to dbt by floe itself."""
     from floe_dagster_core import _dbt_assets
 
     observer = RecordingObserver()

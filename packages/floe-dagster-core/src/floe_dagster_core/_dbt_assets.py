@@ -6,10 +6,10 @@ grows with the number of models:
 
 - one compute target: ``--select fqn:*`` (the whole project);
 - several: the default target takes ``fqn:*`` minus the overridden models, each other target its
-  own models by name. dagster-dbt passes a selection as one argument, and Linux refuses any
-  argument over 128 KiB ("Argument list too long"), so a list longer than ``LIST_LIMIT`` names is
-  passed by floe instead, one argument per model (``--select a b c``), with dagster-dbt turning
-  dbt's events into Dagster events as usual.
+  own models by name. A list longer than ``LIST_LIMIT`` names is passed by floe itself, in one
+  space-separated value while it fits one argument and one ``--select`` flag per name above that
+  (``_dbt_args``: Linux refuses an argument over 128 KiB), with dagster-dbt turning dbt's events
+  into Dagster events as usual.
 
 Resolving a long list of names is slow in dbt's selector (each name scans every node), so for
 long lists the assets are chosen on a copy of the manifest in which each node carries a marker
@@ -31,6 +31,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import dbt_assets
 
 from floe_dagster_core import _specs
+from floe_dagster_core._dbt_args import selection_args
 from floe_dagster_core._errors import validation_error
 from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
@@ -48,7 +49,7 @@ from floe_dagster_core._observers import AssetObserver
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
 
-#: Above this many names, a selection is passed one argument per model (see the docstring).
+#: Above this many names, floe passes a selection to dbt itself (see the module docstring).
 LIST_LIMIT = 200
 MARKER_PREFIX = "floe_compute__"
 
@@ -64,14 +65,11 @@ class TargetSelection:
     long: bool = False  # too many names for one argument; decided when the assets are built
 
     def cli_args(self) -> list[str]:
-        """The selection arguments of a full (not subset) run: one per model when long."""
-        args = ["--select", *self._values(self.select)]
+        """The selection arguments of a full (not subset) run (see ``_dbt_args``)."""
+        args = selection_args("--select", self.select.split())
         if self.exclude:
-            args += ["--exclude", *self._values(self.exclude)]
+            args += selection_args("--exclude", self.exclude.split())
         return args
-
-    def _values(self, names: str) -> list[str]:
-        return names.split() if self.long else [names]
 
 
 def model_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -251,7 +249,7 @@ def _target_assets(
             if own:
                 # floe passes the selection itself: the retry's remaining nodes, or a long list
                 invocation = dbt.cli(
-                    ["build", "--select", *scope.rest]
+                    ["build", *selection_args("--select", scope.rest)]
                     if scope.narrowed
                     else ["build", *selection.cli_args()],
                     raise_on_error=False,

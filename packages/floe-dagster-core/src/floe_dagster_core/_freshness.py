@@ -29,6 +29,7 @@ from typing import Any, Literal
 import dagster as dg
 
 from floe_dagster_core import _specs
+from floe_dagster_core._dbt_args import selection_args
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import target_path_for
 
@@ -200,7 +201,7 @@ def _freshness_checks(sources: list[Mapping[str, Any]], compute: str, *, blockin
         target_path = target_path_for(context.op_execution_context)
         with per_target_state(dbt, target_path):
             invocation = dbt.cli(
-                ["source", "freshness", "--select", *selectors],
+                ["source", "freshness", *selection_args("--select", selectors)],
                 raise_on_error=False,
                 target_path=target_path,
             )

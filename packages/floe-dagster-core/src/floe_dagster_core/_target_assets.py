@@ -3,9 +3,10 @@ dbt manifest.
 
 Every transform is its own asset (same key, tags, kinds, group and metadata as
 ``create_assets_from_transforms``), but the assets of one compute target share one subsettable
-``multi_asset``: a step runs ``dbt build --select <the selected models>`` once, with one argument
-per model, on that target. Materializing one asset runs ``dbt build --select <model>``. One op per
-target instead of one per transform keeps large products quick to load in the webserver.
+``multi_asset``: a step runs ``dbt build --select <the selected models>`` once, the names in one
+space-separated value (``_dbt_args``), on that target. Materializing one asset runs ``dbt build
+--select <model>``. One op per target instead of one per transform keeps large products quick to
+load in the webserver.
 """
 
 # No `from __future__ import annotations`: Dagster reads the asset body's annotations (the
@@ -18,6 +19,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
+from floe_dagster_core._dbt_args import selection_args
 from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._observe import (
@@ -114,7 +116,9 @@ def _target_asset(
         with step_scope(observers, step, context) as outcome, per_target_state(dbt, target_path):
             dispatch = ObserverDispatch(observers, lookup_for(context, facts))
             invocation = dbt.cli(
-                ["build", "--select", *names], raise_on_error=False, target_path=target_path
+                ["build", *selection_args("--select", names)],
+                raise_on_error=False,
+                target_path=target_path,
             )
             watch(invocation, dispatch)
             events: Iterator[Any] = _materializations(invocation, facts, compute)
