@@ -56,6 +56,15 @@ def test_validator_reports_each_departure_from_the_schemas(validator):
         validator.assert_valid(event)
 
 
+def test_validator_checks_the_date_time_and_uri_formats_of_the_schemas(validator):
+    event = json.loads(to_json(build_run_event("START", "job", job_namespace="floe")))
+    event["eventTime"] = "yesterday at noon"
+    event["producer"] = "not a uri"
+    joined = "\n".join(validator.errors(json.dumps(event)))
+    assert "'yesterday at noon' is not a 'date-time'" in joined
+    assert "'not a uri' is not a 'uri'" in joined
+
+
 def test_validator_never_downloads_an_unknown_version(validator):
     event = json.loads(to_json(build_run_event("START", "job", job_namespace="floe")))
     event["job"]["facets"]["jobType"]["_schemaURL"] = (

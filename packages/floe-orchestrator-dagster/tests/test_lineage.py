@@ -289,7 +289,7 @@ def test_an_observer_never_raises_and_logs_one_warning(receiver, caplog):
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         broken = AssetRunInfo("a", "a", (), DAGSTER_RUN, "job", "duckdb", {"config": "x"})
         observer.started(broken)
-    (warning,) = caplog.records
+    (warning,) = [r for r in caplog.records if r.name.startswith("floe_dagster_lineage")]
     assert warning.getMessage().startswith(
         f"OpenLineage START event of job warehouse.main.a.build.run (Dagster run {DAGSTER_RUN}) "
         "was not emitted: AttributeError: "
@@ -308,10 +308,13 @@ def test_a_failing_or_hanging_backend_costs_one_warning_per_event_and_bounded_ti
             observer.started(info)
             observer.failed(info, "boom")
             elapsed = time.monotonic() - started
-    assert len(caplog.records) == 2
+    # only floe's own records: an abandoned send of an earlier test on this worker may still be
+    # retrying in its background thread and log through urllib3 meanwhile
+    records = [r for r in caplog.records if r.name.startswith("floe_dagster_lineage")]
+    assert len(records) == 2, [r.getMessage() for r in caplog.records]
     assert elapsed < 2.5, elapsed
     expected = "answered HTTP 500" if mode == "500" else "did not answer within 0.5 s"
-    assert all(expected in record.getMessage() for record in caplog.records)
+    assert all(expected in record.getMessage() for record in records)
     assert gateway.emitter.failures == 2
 
 
