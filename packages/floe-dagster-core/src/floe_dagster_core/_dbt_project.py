@@ -85,13 +85,13 @@ class DbtProject:
         return self.outputs.get(target, {}) if target else {}
 
     def resource(self, compute: str | None = None) -> Any:
-        """A ``DbtCliResource`` running dbt in the project on ``compute``'s target.
+        """A ``DbtCliResource`` (``_dbt_resource``) running dbt in the project on a compute target.
 
         With no compute, dbt runs on the profile's default target.
         """
-        from dagster_dbt import DbtCliResource
+        from floe_dagster_core._dbt_resource import FloeDbtCliResource
 
-        return DbtCliResource(
+        return FloeDbtCliResource(
             dbt_executable=dbt_executable(),
             project_dir=str(self.project_dir),
             profiles_dir=str(self.profiles_dir) if self.profiles_dir else None,
