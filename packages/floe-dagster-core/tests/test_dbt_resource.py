@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -19,8 +20,6 @@ INSTALLED = version.parse(metadata.version("dbt-core"))
 
 
 def test_the_dbt_beside_this_python_is_the_installed_dbt_core(monkeypatch):
-    import sys
-
     beside = Path(sys.executable).parent / "dbt"
     monkeypatch.setenv("PATH", str(beside.parent))
     assert installed_dbt_version("dbt") == INSTALLED
@@ -35,8 +34,6 @@ def test_another_dbt_is_not_taken_for_it(tmp_path):
 
 @pytest.mark.skipif(not ASKS, reason="dagster-dbt before 0.28 never runs `dbt --version`")
 def test_the_resource_does_not_start_its_own_dbt_to_learn_the_version(tmp_path, monkeypatch):
-    import sys
-
     from dagster_dbt.core import resource as dagster_dbt_resource
 
     def refuse(*args, **kwargs):

@@ -62,7 +62,7 @@ class TargetSelection:
     select: str
     exclude: str | None
     models: tuple[str, ...]
-    long: bool = False  # too many names for one argument; decided when the assets are built
+    long: bool = False  # over LIST_LIMIT names: floe passes it; decided when the assets are built
 
     def cli_args(self) -> list[str]:
         """The selection arguments of a full (not subset) run (see ``_dbt_args``)."""
