@@ -183,7 +183,7 @@ def test_an_unknown_backend_lists_the_installed_ones():
     with pytest.raises(LineageBackendError) as caught:
         gateway.emit("START", "job")
     message = str(caught.value)
-    assert "lineage backend 'atlas' (lineage.backend or plugins.lineage_backend.type) is not " in (
+    assert "Lineage backend 'atlas' (lineage.backend or plugins.lineage_backend.type) is not " in (
         message
     )
     assert "installed lineage backends: marquez" in message
@@ -196,7 +196,7 @@ def test_an_invalid_backend_config_names_the_field():
     )
     with pytest.raises(LineageBackendError) as caught:
         gateway.emit("START", "job")
-    assert "the configuration of lineage backend 'marquez'" in str(caught.value)
+    assert "The configuration of lineage backend 'marquez'" in str(caught.value)
     assert "HTTP not allowed for 'marquez.example.com'" in str(caught.value)
 
 
@@ -369,7 +369,7 @@ def test_a_lineage_configuration_error_never_breaks_the_code_location(caplog):
         assert gateway.observers_for(_artifacts(None)) == []
     (warning,) = [r for r in caplog.records if "Lineage is off" in r.getMessage()]
     assert warning.getMessage().startswith(
-        "Lineage is off for product customers in this process: lineage backend 'atlas' "
+        "Lineage is off for product customers in this process. Lineage backend 'atlas' "
         "(lineage.backend or plugins.lineage_backend.type) is not installed"
     )
     assert gateway.emitter.enabled is False

@@ -35,6 +35,7 @@ __all__ = [
     "__version__",
     "all_assets_job_name",
     "build_schedule_definition",
+    "compute_outputs",
     "create_assets_from_transforms",
     "create_definitions",
     "load_artifacts",
@@ -55,7 +56,12 @@ from floe_dagster_core._artifacts import (
     read_artifacts_file,
     validate_transforms,
 )
-from floe_dagster_core._dbt_project import DbtProject, project_dir_for, resolve_dbt_project
+from floe_dagster_core._dbt_project import (
+    DbtProject,
+    compute_outputs,
+    project_dir_for,
+    resolve_dbt_project,
+)
 from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._graph import TransformGraph

@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -98,6 +99,38 @@ class DbtProject:
             profile=self.profile,
             target=self.target_of(compute) if compute is not None else None,
         )
+
+
+def compute_outputs(
+    project: DbtProject | None, dbt_profiles: Mapping[str, Any] | None
+) -> Callable[[str], Mapping[str, Any]]:
+    """compute target -> the dbt output it runs on; the one rule the facade's lineage and quality
+    checks share.
+
+    With a resolved project, its own rule (``DbtProject.output_of``). Without one (no dbt project
+    at hand), the compiled ``dbt_profiles``: the output named after the compute target, else the
+    profile's default target, in the profiles' order.
+
+    Examples:
+        >>> profiles = {"shop": {"target": "dev", "outputs": {"dev": {"type": "duckdb"}}}}
+        >>> compute_outputs(None, profiles)("duckdb")
+        {'type': 'duckdb'}
+        >>> compute_outputs(None, None)("duckdb")
+        {}
+    """
+    if project is not None:
+        return project.output_of
+    profiles = dict(dbt_profiles or {})
+
+    def compiled(compute: str) -> Mapping[str, Any]:
+        for profile in profiles.values():
+            outputs = (profile or {}).get("outputs") or {}
+            chosen = outputs.get(compute) or outputs.get((profile or {}).get("target"))
+            if chosen:
+                return dict(chosen)
+        return {}
+
+    return compiled
 
 
 def project_dir_for(
@@ -458,11 +491,42 @@ def dbt_executable() -> str:
     return str(beside) if beside.is_file() else "dbt"
 
 
+_MANIFESTS: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+_MANIFESTS_LOCK = threading.Lock()
+_MANIFESTS_KEPT = 4  # products per process; a code server usually loads one
+
+
 def load_manifest(project: DbtProject) -> dict[str, Any]:
-    """The project's ``target/manifest.json``, running ``dbt parse`` first when it is missing."""
+    """The project's ``target/manifest.json``, running ``dbt parse`` first when it is missing.
+
+    The parsed manifest is kept per path and reused while the file's modification time and size
+    stay the same (dagster-dbt keeps its own by path alone), so building the definitions again
+    in one process does not parse megabytes of JSON again. Callers must not change it.
+    """
+    path = project.project_dir / "target" / "manifest.json"
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is not None:
+        stamp = (status.st_mtime_ns, status.st_size)
+        with _MANIFESTS_LOCK:
+            kept = _MANIFESTS.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+    manifest = _read_manifest(project, path)
+    status = path.stat()
+    with _MANIFESTS_LOCK:
+        _MANIFESTS.pop(path, None)
+        _MANIFESTS[path] = ((status.st_mtime_ns, status.st_size), manifest)
+        while len(_MANIFESTS) > _MANIFESTS_KEPT:  # the least recently read goes first
+            del _MANIFESTS[next(iter(_MANIFESTS))]
+    return manifest
+
+
+def _read_manifest(project: DbtProject, path: Path) -> dict[str, Any]:
     import json
 
-    path = project.project_dir / "target" / "manifest.json"
     if not path.is_file():
         invocation = project.resource().cli(
             ["parse"], target_path=Path("target"), raise_on_error=False

@@ -122,20 +122,10 @@ def _installed() -> str:
 
 
 def _outputs(artifacts: ProductArtifacts, project: Any) -> Any:
-    """compute target -> the dbt output it runs on (the project's, else the compiled profile's)."""
-    if project is not None:
-        return project.output_of
-    profiles = artifacts.model.dbt_profiles or {}
+    """compute target -> the dbt output it runs on (core's rule: ``compute_outputs``)."""
+    from floe_dagster_core import compute_outputs
 
-    def compiled(compute: str) -> Mapping[str, Any]:
-        for profile in profiles.values():
-            outputs = (profile or {}).get("outputs") or {}
-            chosen = outputs.get(compute) or outputs.get((profile or {}).get("target"))
-            if chosen:
-                return dict(chosen)
-        return {}
-
-    return compiled
+    return compute_outputs(project, artifacts.model.dbt_profiles)
 
 
 class PluginChecker:

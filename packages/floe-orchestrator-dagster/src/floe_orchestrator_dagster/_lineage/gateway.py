@@ -29,6 +29,7 @@ facet) raises, with what to fix.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -36,6 +37,8 @@ from uuid import UUID
 from floe_orchestrator_dagster._errors import LineageBackendError
 from floe_orchestrator_dagster._lineage.facets import PRODUCER
 from floe_orchestrator_dagster._lineage_settings import LineageSettings
+
+_BACKEND_LOCK = threading.Lock()  # the shared registry's backend instances: configure, then read
 
 logger = logging.getLogger("floe_dagster_lineage")
 
@@ -156,7 +159,7 @@ class LineageGateway:
             enabled = self.emitter.enabled
         except Exception as error:  # noqa: BLE001 - lineage must never break a code location
             logger.warning(
-                "Lineage is off for product %s in this process: %s",
+                "Lineage is off for product %s in this process. %s",
                 artifacts.product_name,
                 error,
             )
@@ -253,47 +256,49 @@ def _declared_transport(observability: Any) -> dict[str, Any] | None:
 
 
 def _outputs(artifacts: Any, project: Any) -> Any:
-    """The dbt output each compute target runs on: the project's, else the compiled profile's."""
-    if project is not None:
-        return project.output_of
-    profiles = artifacts.model.dbt_profiles or {}
+    """compute target -> the dbt output it runs on (core's rule: ``compute_outputs``)."""
+    from floe_dagster_core import compute_outputs
 
-    def compiled(compute: str) -> Mapping[str, Any]:
-        for profile in profiles.values():
-            outputs = (profile or {}).get("outputs") or {}
-            chosen = outputs.get(compute) or outputs.get((profile or {}).get("target"))
-            if chosen:
-                return dict(chosen)
-        return {}
-
-    return compiled
+    return compute_outputs(project, artifacts.model.dbt_profiles)
 
 
 def _backend_transport_config(name: str, config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The backend plugin's ``get_transport_config()``, from floe-core's registry."""
+    """The backend plugin's ``get_transport_config()``, from floe-core's registry.
+
+    The registry is the process's shared one (``_registry.registry``: entry points are read once,
+    not on every ``create_definitions``). Its plugin instances are shared too, so configuring one
+    and reading its transport happen under one lock; a backend that an earlier call configured
+    is asked, unconfigured, in a registry of its own, so no earlier configuration leaks in.
+    """
     from floe_core.plugin_errors import PluginConfigurationError, PluginNotFoundError
     from floe_core.plugin_registry import PluginRegistry
     from floe_core.plugin_types import PluginType
 
-    registry = PluginRegistry()
-    registry.discover_all()
-    try:
-        plugin = registry.get(PluginType.LINEAGE_BACKEND, name)
-    except PluginNotFoundError:
-        installed = sorted(registry.list_all().get(PluginType.LINEAGE_BACKEND, []))
-        options = ", ".join(installed) if installed else "none is installed"
-        raise LineageBackendError(
-            f"lineage backend {name!r} (lineage.backend or plugins.lineage_backend.type) is not "
-            f"installed; installed lineage backends: {options}. Install it (e.g. "
-            f"pip install floe-lineage-{name}) or choose an installed one."
-        ) from None
-    if config:
+    from floe_orchestrator_dagster._registry import registry
+
+    with _BACKEND_LOCK:
+        found = registry()
         try:
-            registry.configure(PluginType.LINEAGE_BACKEND, name, dict(config))
-        except PluginConfigurationError as error:
+            plugin = found.get(PluginType.LINEAGE_BACKEND, name)
+        except PluginNotFoundError:
+            installed = sorted(found.list_all().get(PluginType.LINEAGE_BACKEND, []))
+            options = ", ".join(installed) if installed else "none is installed"
             raise LineageBackendError(
-                f"the configuration of lineage backend {name!r} (lineage.backend_config or "
-                f"plugins.lineage_backend.config) is invalid: {error}. Fix the fields named."
+                f"Lineage backend {name!r} (lineage.backend or plugins.lineage_backend.type) is "
+                f"not installed; installed lineage backends: {options}. Install it (e.g. pip "
+                f"install floe-lineage-{name}) or choose an installed one."
             ) from None
-    transport: dict[str, Any] = plugin.get_transport_config()  # type: ignore[attr-defined]
+        if not config and found.get_config(PluginType.LINEAGE_BACKEND, name) is not None:
+            found = PluginRegistry()
+            found.discover_all()
+            plugin = found.get(PluginType.LINEAGE_BACKEND, name)
+        if config:
+            try:
+                found.configure(PluginType.LINEAGE_BACKEND, name, dict(config))
+            except PluginConfigurationError as error:
+                raise LineageBackendError(
+                    f"The configuration of lineage backend {name!r} (lineage.backend_config or "
+                    f"plugins.lineage_backend.config) is invalid: {error}. Fix the fields named."
+                ) from None
+        transport: dict[str, Any] = plugin.get_transport_config()  # type: ignore[attr-defined]
     return transport
