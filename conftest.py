@@ -7,6 +7,10 @@
   exporter (the SDK is a test-only dependency; the packages use the API alone).
 - ``schema_validator`` (session): the official OpenLineage schemas shipped in floe-dagster-lineage,
   offline.
+- ``error_style`` (autouse): every error the packages raise on purpose during a test, and every
+  ``error:`` line of the CLI, is in one style (issue 18): a capital first letter (or a quoted
+  name), a period at the end, no traceback text. A test that triggers one that is not fails at
+  teardown, naming the message.
 """
 
 from __future__ import annotations
@@ -102,3 +106,79 @@ def schema_validator() -> Any:
     from floe_dagster_lineage.testing import SchemaValidator
 
     return SchemaValidator()
+
+
+# -- one error style (issue 18) ------------------------------------------------------------------
+
+_MESSAGES: list[tuple[str, str]] = []  # (where, message) raised or printed during the test
+_ERROR_BASES = (
+    ("floe_orchestrator_dagster._errors", "FloeDagsterError"),
+    ("floe_dagster_core._errors", "ArtifactsNotFoundError"),
+    ("floe_dagster_core._errors", "DbtProjectError"),
+    ("floe_dagster_lineage._errors", "LineageError"),
+    ("floe_dagster_deploy._errors", "DeployError"),
+)
+
+
+_RECORDING: list[bool] = []
+
+
+def _record_error_messages() -> None:
+    """Wrap our error bases' ``__init__`` and the CLI's ``error:`` line to remember each message.
+
+    Done at the first test, not at import, so coverage sees the packages' modules load.
+    """
+    if _RECORDING:
+        return
+    _RECORDING.append(True)
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    for module_name, class_name in _ERROR_BASES:
+        cls = getattr(import_module(module_name), class_name)
+        original = cls.__init__
+
+        def recording(self: BaseException, *args: Any, _init: Any = original, **kw: Any) -> None:
+            _init(self, *args, **kw)
+            _MESSAGES.append((type(self).__name__, str(self)))
+
+        cls.__init__ = recording
+
+    from floe_orchestrator_dagster import _cli_exit
+
+    click = _cli_exit.click
+
+    def echo(message: Any = None, *args: Any, **kw: Any) -> None:
+        if isinstance(message, str) and message.startswith("error: "):
+            _MESSAGES.append(("floe-dagster", message.removeprefix("error: ")))
+        click.echo(message, *args, **kw)
+
+    _cli_exit.click = SimpleNamespace(echo=echo)  # type: ignore[assignment]
+
+
+def style_problems(message: str) -> list[str]:
+    """What breaks the error style in ``message`` (empty: none)."""
+    text = message.strip()
+    problems = []
+    if not text:
+        return ["it is empty"]
+    if not (text[0].isupper() or text[0] in "`'\"" or text[0].isdigit()):
+        problems.append("it does not start with a capital letter")
+    if not text.endswith((".", ".)", '."', ".'", ".`")):
+        problems.append("it does not end with a period")
+    if "Traceback (most recent call last)" in text:
+        problems.append("it holds a traceback")
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def error_style() -> Iterator[None]:
+    _record_error_messages()
+    _MESSAGES.clear()
+    yield
+    bad = [(where, message, style_problems(message)) for where, message in _MESSAGES]
+    bad = [item for item in bad if item[2]]
+    _MESSAGES.clear()
+    if bad:
+        lines = [f"{where}: {message!r}: {', '.join(problems)}" for where, message, problems in bad]
+        pytest.fail("Error messages out of style (issue 18):\n" + "\n".join(lines), pytrace=False)

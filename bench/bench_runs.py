@@ -48,12 +48,12 @@ JOB_CHILD = """
 import json, sys, time
 from pathlib import Path
 import dagster as dg
-from floe_dagster_core import all_assets_job_name
+from floe_dagster_core import job_name
 from floe_orchestrator_dagster import DagsterOrchestratorPlugin
 
 folder, product = Path(sys.argv[1]), sys.argv[2]
 defs = DagsterOrchestratorPlugin().create_definitions(str(folder / "compiled_artifacts.json"))
-job = (getattr(defs, "resolve_job_def", None) or defs.get_job_def)(all_assets_job_name(product))
+job = (getattr(defs, "resolve_job_def", None) or defs.get_job_def)(job_name(product))
 quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 with dg.DagsterInstance.ephemeral() as instance:
     started = time.perf_counter()

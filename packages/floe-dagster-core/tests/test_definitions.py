@@ -6,19 +6,11 @@ import dagster as dg
 import pytest
 from pydantic import ValidationError
 
-from floe_dagster_core import ScheduleSpec, all_assets_job_name, create_definitions
-from floe_dagster_core.testing import generated_product
+from floe_dagster_core import ScheduleSpec, create_definitions, job_name
+from floe_dagster_core.testing import compiled_artifacts, generated_product
 
 # sqlglot (imported by dagster-dbt) warns on import in the Dagster 1.10 and 1.13 locks:
 # third-party noise, filtered here because dagster-dbt is first imported inside these tests.
-
-
-def artifacts(*models, product="shop-analytics"):
-    return {
-        "version": "0.16.0",
-        "metadata": {"product_name": product},
-        "transforms": {"models": list(models), "default_compute": "duckdb"},
-    }
 
 
 def keys(defs):
@@ -32,13 +24,13 @@ def parents(defs, key):
 
 def test_us2_1_five_models_five_assets():
     models = [{"name": f"model_{c}"} for c in "abcde"]
-    defs = create_definitions(artifacts(*models))
+    defs = create_definitions(compiled_artifacts(*models))
     assert keys(defs) == {f"model_{c}" for c in "abcde"}
 
 
 def test_us2_2_dependency_chain():
     defs = create_definitions(
-        artifacts(
+        compiled_artifacts(
             {"name": "model_a"},
             {"name": "model_b", "depends_on": ["model_a"]},
             {"name": "model_c", "depends_on": ["model_b"]},
@@ -58,7 +50,7 @@ def test_us2_3_invalid_schema_is_an_actionable_validation_error():
 
 
 def test_edge_zero_transforms_gives_empty_definitions():
-    defs = create_definitions(artifacts())
+    defs = create_definitions(compiled_artifacts())
     assert list(defs.assets or []) == []
     assert defs.resolve_asset_graph().get_all_asset_keys() == set()
 
@@ -66,17 +58,21 @@ def test_edge_zero_transforms_gives_empty_definitions():
 def test_edge_cycle_refused_before_anything_is_built():
     with pytest.raises(ValidationError, match=r"which forms a cycle: a -> b -> a\."):
         create_definitions(
-            artifacts({"name": "a", "depends_on": ["b"]}, {"name": "b", "depends_on": ["a"]})
+            compiled_artifacts(
+                {"name": "a", "depends_on": ["b"]}, {"name": "b", "depends_on": ["a"]}
+            )
         )
 
 
 def test_edge_duplicate_refused():
     with pytest.raises(ValidationError, match="duplicate transform name 'a'"):
-        create_definitions(artifacts({"name": "a"}, {"name": "a"}))
+        create_definitions(compiled_artifacts({"name": "a"}, {"name": "a"}))
 
 
 def test_sources_become_source_assets_and_the_job_materializes_the_rest():
-    defs = create_definitions(artifacts({"name": "stg_customers", "depends_on": ["raw_customers"]}))
+    defs = create_definitions(
+        compiled_artifacts({"name": "stg_customers", "depends_on": ["raw_customers"]})
+    )
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey("raw_customers")).is_external
     job = defs.resolve_job_def("shop_analytics_job")
@@ -86,18 +82,18 @@ def test_sources_become_source_assets_and_the_job_materializes_the_rest():
 
 
 def test_job_name_is_the_sanitised_product_name():
-    assert all_assets_job_name("shop-analytics") == "shop_analytics_job"
-    assert all_assets_job_name("9lives") == "floe_9lives_job"
-    assert all_assets_job_name("") == "floe_job"
+    assert job_name("shop-analytics") == "shop_analytics_job"
+    assert job_name("9lives") == "floe_9lives_job"
+    assert job_name("") == "floe_job"
 
 
 def test_one_resource_per_compute_target():
-    defs = create_definitions(artifacts({"name": "a"}, {"name": "b", "compute": "spark"}))
+    defs = create_definitions(compiled_artifacts({"name": "a"}, {"name": "b", "compute": "spark"}))
     assert {"dbt_duckdb", "dbt_spark"} <= set(defs.resources or {})
 
 
 def test_without_a_project_materializing_explains_what_to_configure():
-    defs = create_definitions(artifacts({"name": "a"}))
+    defs = create_definitions(compiled_artifacts({"name": "a"}))
     result = defs.resolve_job_def("shop_analytics_job").execute_in_process(raise_on_error=False)
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
@@ -141,7 +137,7 @@ def test_schedules_are_built_on_the_all_assets_job():
         job_name="shop_analytics_job", cron="0 8 * * *", timezone="America/New_York"
     )
     other = ScheduleSpec(job_name="nightly", cron="0 2 * * *")
-    defs = create_definitions(artifacts({"name": "a"}), schedules=[spec, other])
+    defs = create_definitions(compiled_artifacts({"name": "a"}), schedules=[spec, other])
     schedules = {s.job_name: s for s in defs.schedules or []}
     assert set(schedules) == {"shop_analytics_job", "nightly"}
     assert schedules["shop_analytics_job"].cron_schedule == "0 8 * * *"

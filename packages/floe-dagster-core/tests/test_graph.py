@@ -6,19 +6,12 @@ import pytest
 from pydantic import ValidationError
 
 from floe_dagster_core import load_artifacts, validate_transforms
-
-
-def artifacts(*models):
-    return {
-        "version": "0.16.0",
-        "metadata": {"product_name": "p"},
-        "transforms": {"models": models},
-    }
+from floe_dagster_core.testing import compiled_artifacts
 
 
 def error_of(models) -> str:
     with pytest.raises(ValidationError) as caught:
-        load_artifacts(artifacts(*models))
+        load_artifacts(compiled_artifacts(*models, product="p"))
     return str(caught.value)
 
 
@@ -71,7 +64,7 @@ def test_names_must_be_identifiers(name):
 def test_upstream_must_be_an_identifier_or_source_table():
     message = error_of([{"name": "a", "depends_on": ["raw customers"]}])
     assert "transform 'a' depends on 'raw customers', which is not a valid" in message
-    load_artifacts(artifacts({"name": "a", "depends_on": ["raw.customers"]}))
+    load_artifacts(compiled_artifacts({"name": "a", "depends_on": ["raw.customers"]}))
 
 
 def test_unknown_materialization_lists_the_valid_ones():
@@ -94,7 +87,9 @@ def test_compute_must_be_a_target_name():
 
 
 def test_unknown_upstream_is_a_source_not_an_error():
-    graph = load_artifacts(artifacts({"name": "stg_customers", "depends_on": ["raw_customers"]}))
+    graph = load_artifacts(
+        compiled_artifacts({"name": "stg_customers", "depends_on": ["raw_customers"]})
+    )
     assert graph.graph.sources == ("raw_customers",)
     assert graph.graph.edges() == {("raw_customers", "stg_customers")}
 

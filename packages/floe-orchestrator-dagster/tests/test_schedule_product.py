@@ -25,9 +25,7 @@ def artifacts(orchestrator_config: dict[str, Any] | None = None) -> dict[str, An
     return compiled_artifacts(
         {"name": "stg_orders", "depends_on": ["raw_orders"]},
         {"name": "fct_orders", "depends_on": ["stg_orders"]},
-        plugins={
-            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": orchestrator_config}
-        },
+        orchestrator_config=orchestrator_config,
     )
 
 

@@ -33,11 +33,11 @@ __all__ = [
     "TransformGraph",
     "TransformModel",
     "__version__",
-    "all_assets_job_name",
     "build_schedule_definition",
     "compute_outputs",
     "create_assets_from_transforms",
     "create_definitions",
+    "job_name",
     "load_artifacts",
     "models_by_compute",
     "project_dir_for",
@@ -66,7 +66,7 @@ from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._model_checks import CheckOutcome, ModelCheck, ModelChecker, QualityInfo
-from floe_dagster_core._observers import (
+from floe_dagster_core._observer_protocol import (
     AssetObserver,
     AssetRunInfo,
     DbtTestObserver,
@@ -81,18 +81,18 @@ from floe_dagster_core._schedules import (
     validate_cron,
     validate_timezone,
 )
-from floe_dagster_core._specs import all_assets_job_name
+from floe_dagster_core._specs import job_name
 from floe_dagster_core._transform import TransformModel
 
 if TYPE_CHECKING:
+    from floe_dagster_core._assets_per_transform import create_assets_from_transforms
     from floe_dagster_core._definitions import create_definitions
     from floe_dagster_core._freshness import SourceFreshness
-    from floe_dagster_core._transform_assets import create_assets_from_transforms
     from floe_dagster_core._translator import FloeDbtTranslator
 
 _LAZY = {
     "create_definitions": "floe_dagster_core._definitions",
-    "create_assets_from_transforms": "floe_dagster_core._transform_assets",
+    "create_assets_from_transforms": "floe_dagster_core._assets_per_transform",
     "FloeDbtTranslator": "floe_dagster_core._translator",
     "SourceFreshness": "floe_dagster_core._freshness",
 }

@@ -32,11 +32,7 @@ from dagster_dbt import dbt_assets
 
 from floe_dagster_core import _specs
 from floe_dagster_core._dbt_args import selection_args
-from floe_dagster_core._errors import validation_error
-from floe_dagster_core._export import ExportFailures, ModelExporter, exported
-from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._node_facts import DbtTestFacts, dbt_test_facts, model_facts
-from floe_dagster_core._observe import (
+from floe_dagster_core._dbt_events import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
@@ -45,7 +41,11 @@ from floe_dagster_core._observe import (
     step_scope,
     watch,
 )
-from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._errors import validation_error
+from floe_dagster_core._export import ExportFailures, ModelExporter, exported
+from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._node_facts import DbtTestFacts, dbt_test_facts, model_facts
+from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
 

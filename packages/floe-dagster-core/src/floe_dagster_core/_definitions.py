@@ -29,7 +29,7 @@ from floe_dagster_core._dbt_project import (
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._freshness import SourceFreshness
 from floe_dagster_core._model_checks import ModelChecker
-from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._schedules import ScheduleSpec, build_schedule_definition
 
 AssetPath = Literal["auto", "dbt_manifest", "per_transform"]
@@ -136,10 +136,10 @@ def create_definitions(
         computes = [s.compute for s in chosen]
         extra: list[Any] = []
     else:
-        from floe_dagster_core._target_assets import build_target_assets
+        from floe_dagster_core._assets_by_compute import build_assets_by_compute
 
         dbt_manifest = None
-        built = build_target_assets(
+        built = build_assets_by_compute(
             graph,
             default_compute=default,
             observers=observers,
@@ -153,7 +153,7 @@ def create_definitions(
         _specs.resource_key(c): project.resource(c) if project is not None else _missing_project(c)
         for c in computes
     }
-    job_name = _specs.all_assets_job_name(loaded.metadata.product_name)
+    job_name = _specs.job_name(loaded.metadata.product_name)
     from floe_dagster_core._checks import build_checks
 
     checks = build_checks(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from floe_dagster_core._observers import AssetRunInfo
+from floe_dagster_core._observer_protocol import AssetRunInfo
 
 
 @runtime_checkable

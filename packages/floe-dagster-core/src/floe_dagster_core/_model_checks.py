@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from floe_dagster_core._observers import AssetRunInfo
+    from floe_dagster_core._observer_protocol import AssetRunInfo
 
 
 @dataclass(frozen=True)

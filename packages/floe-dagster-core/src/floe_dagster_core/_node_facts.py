@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from floe_dagster_core._observe import ModelFacts
+from floe_dagster_core._dbt_events import ModelFacts
 from floe_dagster_core._transform import TransformModel
 
 _ASSET_TYPES = ("model", "seed", "snapshot", "source")

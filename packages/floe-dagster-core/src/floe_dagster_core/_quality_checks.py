@@ -26,11 +26,11 @@ from typing import Any, Literal
 import dagster as dg
 
 from floe_dagster_core import _specs
+from floe_dagster_core._dbt_events import _guarded
 from floe_dagster_core._errors import validation_error
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._model_checks import CheckOutcome, ModelCheck, ModelChecker, QualityInfo
-from floe_dagster_core._observe import _guarded
-from floe_dagster_core._observers import AssetRunInfo
+from floe_dagster_core._observer_protocol import AssetRunInfo
 
 #: Metadata key marking a floe quality check's results (the score sensor reads them back).
 CHECK_MARKER = "floe/quality_check"

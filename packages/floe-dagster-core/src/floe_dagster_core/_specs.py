@@ -149,11 +149,11 @@ def check_resource_keys(computes: Iterable[tuple[str, str]]) -> None:
             )
 
 
-def all_assets_job_name(product_name: str | None) -> str:
+def job_name(product_name: str | None) -> str:
     """The name of the job that materializes every asset: ``<product>_job``, sanitised.
 
     Examples:
-        >>> all_assets_job_name("shop-analytics")
+        >>> job_name("shop-analytics")
         'shop_analytics_job'
     """
     base = _NOT_NAME.sub("_", product_name or "").strip("_")

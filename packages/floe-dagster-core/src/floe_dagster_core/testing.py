@@ -32,6 +32,7 @@ def compiled_artifacts(
     dbt_profiles: dict[str, Any] | None = None,
     plugins: dict[str, Any] | None = None,
     observability: dict[str, Any] | None = None,
+    orchestrator_config: dict[str, Any] | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
     """A complete CompiledArtifacts dict, as floe-core 0.1.0a1's compiler writes it.
@@ -39,15 +40,18 @@ def compiled_artifacts(
     Args:
         models: Transforms as dicts (``name`` and optionally ``compute``, ``tags``,
             ``depends_on``, ``quality_checks``, ``quality_tier``); a missing compute is the
-            default one, as the compiler resolves it.
+            default one, as the compiler resolves it. Other keys (e.g. a misspelt
+            ``materialization``) are kept as given, for tests of what validation refuses.
         product: The product name (``metadata.product_name``).
         default_compute: ``transforms.default_compute`` and the compute plugin's type.
         dbt_profiles: The compiled profiles (default: none, as without a compute config).
         plugins: Entries merged over the default plugins (compute, orchestrator).
         observability: Entries merged over the default observability (telemetry off).
+        orchestrator_config: ``plugins.orchestrator.config``, the manifest's settings of this
+            plugin (ignored when ``plugins`` sets the orchestrator itself).
         fields: Other top-level fields, set as given (e.g. ``deployment``, ``governance``).
     """
-    resolved = [{key: model.get(key) for key in _MODEL_FIELDS} for model in models]
+    resolved = [{**{key: model.get(key) for key in _MODEL_FIELDS}, **model} for model in models]
     for model in resolved:
         model["compute"] = model["compute"] or default_compute
     telemetry = {
@@ -81,7 +85,7 @@ def compiled_artifacts(
         },
         "plugins": {
             "compute": {"type": default_compute, "version": "0.1.0", "config": None},
-            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": None},
+            "orchestrator": {"type": "dagster", "version": "0.1.0", "config": orchestrator_config},
             **(plugins or {}),
         },
         # floe-core's ResolvedTransforms holds at least one model: none is ``transforms: null``

@@ -191,9 +191,9 @@ def _run_steps(folder: Path, echo: Callable[[str], None]) -> DemoReport:
             "lineage": {"transport": {"type": "file", "path": str(lineage_file)}},
         }
     )
-    from floe_dagster_core import all_assets_job_name
+    from floe_dagster_core import job_name
 
-    report = DemoReport(folder=folder, product=product, job=all_assets_job_name(product))
+    report = DemoReport(folder=folder, product=product, job=job_name(product))
     progress = ProgressObserver(report, echo)
     gateway = LineageGateway(config.lineage)
     with _output_to(folder / "logs" / "build.log"):  # `dbt parse` talks on stdout

@@ -104,7 +104,7 @@ def product_schedule(
     """The data product's own schedule, merged from floe.yaml and the plugin config (see above)."""
     from floe_dagster_core import (
         ScheduleSpec,
-        all_assets_job_name,
+        job_name,
         validate_cron,
         validate_timezone,
     )
@@ -139,7 +139,7 @@ def product_schedule(
             f"The product schedule's enabled ({enabled_where}) must be true or false, got "
             f"{enabled!r}."
         )
-    return ScheduleSpec(all_assets_job_name(artifacts.product_name), cron, timezone, enabled)
+    return ScheduleSpec(job_name(artifacts.product_name), cron, timezone, enabled)
 
 
 def _from_floe_yaml(config: DagsterPluginConfig, artifacts_path: Path | None) -> _Found:

@@ -26,7 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from floe_dagster_core._observers import AssetObserver, AssetRunInfo, DbtTestResult, StepInfo
+from floe_dagster_core._observer_protocol import (
+    AssetObserver,
+    AssetRunInfo,
+    DbtTestResult,
+    StepInfo,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,7 @@ from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
 from floe_dagster_core._dbt_args import selection_args
-from floe_dagster_core._export import ExportFailures, ModelExporter, exported
-from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._observe import (
+from floe_dagster_core._dbt_events import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
@@ -31,13 +29,15 @@ from floe_dagster_core._observe import (
     step_scope,
     watch,
 )
-from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._export import ExportFailures, ModelExporter, exported
+from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
 from floe_dagster_core._transform import TransformModel
 
 
-def build_target_assets(
+def build_assets_by_compute(
     graph: TransformGraph,
     *,
     default_compute: str,

@@ -16,8 +16,7 @@ from dagster import AssetExecutionContext
 
 from floe_dagster_core import _specs
 from floe_dagster_core._artifacts import validate_transforms
-from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._observe import (
+from floe_dagster_core._dbt_events import (
     ModelFacts,
     ObserverDispatch,
     failure_message,
@@ -26,7 +25,8 @@ from floe_dagster_core._observe import (
     step_scope,
     watch,
 )
-from floe_dagster_core._observers import AssetObserver
+from floe_dagster_core._graph import TransformGraph
+from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import target_path_for
 from floe_dagster_core._transform import TransformModel
@@ -66,10 +66,10 @@ def create_assets_from_transforms(
         'stg_customers'
     """
     graph = validate_transforms(transforms, default_compute).graph
-    return build_transform_assets(graph, default_compute=default_compute, observers=observers)
+    return build_assets_per_transform(graph, default_compute=default_compute, observers=observers)
 
 
-def build_transform_assets(
+def build_assets_per_transform(
     graph: TransformGraph, *, default_compute: str, observers: Sequence[AssetObserver]
 ) -> list[Any]:
     """The assets of a validated graph (see ``create_assets_from_transforms``)."""
