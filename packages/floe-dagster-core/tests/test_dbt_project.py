@@ -115,7 +115,7 @@ def test_a_compiled_profile_that_dbt_project_does_not_name_is_refused(project):
     with pytest.raises(pydantic.ValidationError) as error:
         resolve(project)
     assert (
-        "dbt_project.yml names profile 'elsewhere', but the compiled dbt_profiles hold "
+        "`dbt_project.yml` names profile 'elsewhere', but the compiled dbt_profiles hold "
         "'shop-analytics'. Set profile: in dbt_project.yml to the product's profile, or "
         "recompile the product with floe platform compile." in str(error.value)
     )
@@ -197,7 +197,7 @@ def test_a_compute_nobody_defines_is_refused_naming_the_model(project):
 
 def test_a_compute_target_mapped_to_a_missing_target_is_refused(project):
     with pytest.raises(
-        pydantic.ValidationError, match=r"compute_targets.spark maps compute target"
+        pydantic.ValidationError, match=r"`compute_targets.spark` maps compute target"
     ):
         resolve(
             project,
@@ -207,7 +207,7 @@ def test_a_compute_target_mapped_to_a_missing_target_is_refused(project):
 
 
 def test_an_output_replacing_a_compiled_target_is_refused(project):
-    with pytest.raises(DbtProjectError, match=r"compute_targets.dev defines a dbt output"):
+    with pytest.raises(DbtProjectError, match=r"`compute_targets.dev` defines a dbt output"):
         resolve(project, compute_targets={"dev": {"type": "duckdb"}})
 
 

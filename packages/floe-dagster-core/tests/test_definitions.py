@@ -65,7 +65,7 @@ def test_edge_cycle_refused_before_anything_is_built():
 
 
 def test_edge_duplicate_refused():
-    with pytest.raises(ValidationError, match="duplicate transform name 'a'"):
+    with pytest.raises(ValidationError, match="Duplicate transform name 'a'"):
         create_definitions(compiled_artifacts({"name": "a"}, {"name": "a"}))
 
 
@@ -97,7 +97,7 @@ def test_without_a_project_materializing_explains_what_to_configure():
     result = defs.resolve_job_def("shop_analytics_job").execute_in_process(raise_on_error=False)
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
-    assert "no dbt project is configured for compute target 'duckdb'" in failure.description
+    assert "No dbt project is configured for compute target 'duckdb'" in failure.description
     assert "project_dir" in failure.description
 
 
@@ -168,7 +168,7 @@ def test_transforms_missing_from_the_manifest_are_named():
         create_definitions(product.artifacts, manifest=product.manifest)
     message = str(caught.value)
     assert "transforms.models.5.name" in message
-    assert "transform 'not_in_dbt' is not a model of the dbt project" in message
+    assert "Transform 'not_in_dbt' is not a model of the dbt project" in message
 
 
 def test_ten_thousand_models_select_compactly():

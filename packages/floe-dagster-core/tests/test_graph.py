@@ -18,7 +18,7 @@ def error_of(models) -> str:
 def test_duplicate_names_both_occurrences():
     message = error_of([{"name": "a"}, {"name": "b"}, {"name": "a"}])
     assert (
-        "duplicate transform name 'a': transforms.models[0] and transforms.models[2] are both "
+        "Duplicate transform name 'a': transforms.models[0] and transforms.models[2] are both "
         "named 'a'. Transform names must be unique; rename or remove one of them in floe.yaml."
     ) in message
     assert "type=floe_duplicate_transform" in message
@@ -33,7 +33,7 @@ def test_cycle_is_named_with_its_path():
         ]
     )
     assert (
-        "transform 'a' depends on 'c', which forms a cycle: a -> c -> b -> a. "
+        "Transform 'a' depends on 'c', which forms a cycle: a -> c -> b -> a. "
         "Remove one of these dependencies in floe.yaml."
     ) in message
 
@@ -57,7 +57,7 @@ def test_self_dependency_is_a_cycle():
 @pytest.mark.parametrize("name", ["1st", "stg-orders", "drop table", "", "é", "x" * 129])
 def test_names_must_be_identifiers(name):
     message = error_of([{"name": name}])
-    assert "transforms.models[0].name:" in message
+    assert "`transforms.models[0].name`:" in message
     assert "is not a valid dbt model name" in message
 
 
@@ -70,7 +70,7 @@ def test_upstream_must_be_an_identifier_or_source_table():
 def test_unknown_materialization_lists_the_valid_ones():
     message = error_of([{"name": "a", "materialization": "tabel"}])
     assert (
-        "transforms.models[0].materialization: transform 'a' has materialization 'tabel', which "
+        "`transforms.models[0].materialization`: transform 'a' has materialization 'tabel', which "
         "is not a dbt materialization. Use one of: dynamic_table, ephemeral, incremental, "
         "materialized_view, snapshot, table, view."
     ) in message

@@ -77,3 +77,61 @@ def test_after_its_first_run_no_target_parses_the_whole_project(tmp_path):
     assert len(second) == 2, second
     for log in second:
         assert FULL_PARSE not in log.read_text(encoding="utf-8"), log
+
+
+def shop_project_of(project_dir: Path):
+    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
+
+    from .conftest import HEAVY, profile_name
+
+    artifacts = load_artifacts(project_dir / "compiled_artifacts.json")
+    return resolve_dbt_project(
+        project_dir,
+        dbt_profiles=artifacts.dbt_profiles,
+        models_by_compute=models_by_compute(artifacts),
+        default_compute=artifacts.default_compute,
+        compute_targets=HEAVY,
+        profile_name_rule=profile_name,
+    )
+
+
+@pytest.mark.slow
+def test_a_prepared_project_parses_in_full_on_no_run_not_even_the_first(tmp_path):
+    from floe_dagster_core import prepare_parse_states
+
+    project_dir = copy_shop(tmp_path, heavy_override=True)
+    project = shop_project_of(project_dir)
+
+    prepared = prepare_parse_states(project, ["duckdb", "duckdb_heavy", "duckdb"])
+
+    assert [(p.target, p.computes) for p in prepared] == [
+        ("default", ("duckdb", "duckdb")),
+        ("duckdb_heavy", ("duckdb_heavy",)),
+    ]
+    assert all(p.state.is_file() and p.seconds > 0 for p in prepared)
+    assert prepared[1].state == state_file(project_dir, "duckdb_heavy")
+    job = shop_definitions(project_dir / "compiled_artifacts.json").resolve_job_def(
+        "shop_analytics_job"
+    )
+    assert job.execute_in_process().success
+    logs = list((project_dir / "target").glob("dbt_duckdb*-attempt1/dbt.log"))
+    assert len(logs) == 2, logs
+    for log in logs:
+        assert FULL_PARSE not in log.read_text(encoding="utf-8"), log
+
+
+@pytest.mark.slow
+def test_a_parse_that_fails_names_the_target_and_dbts_error(tmp_path):
+    from floe_dagster_core import DbtProjectError, prepare_parse_states
+
+    project_dir = copy_shop(tmp_path, heavy_override=True)
+    project = shop_project_of(project_dir)
+    (project_dir / "models" / "broken.sql").write_text("select * from {{ ref('not_a_model') }}\n")
+
+    with pytest.raises(DbtProjectError) as caught:
+        prepare_parse_states(project, ["duckdb"])
+
+    message = str(caught.value)
+    assert message.startswith("`dbt parse` failed on dbt target 'default' (compute duckdb) in ")
+    assert "not_a_model" in message
+    assert message.endswith("Fix the dbt project or the profile, then prepare it again.")

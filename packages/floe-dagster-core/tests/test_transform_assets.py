@@ -85,7 +85,7 @@ def test_default_compute_is_configurable():
 
 
 def test_invalid_transforms_raise_validation_error():
-    with pytest.raises(ValidationError, match="duplicate transform name 'a'"):
+    with pytest.raises(ValidationError, match="Duplicate transform name 'a'"):
         create_assets_from_transforms([{"name": "a"}, {"name": "a"}])
 
 

@@ -30,14 +30,14 @@ def error_of(artifacts) -> str:
 
 def test_a_name_with_a_trailing_newline_is_refused():
     message = error_of(compiled_artifacts({"name": "a\n"}))
-    assert "transforms.models[0].name: 'a\\n' is not a valid dbt model name." in message
+    assert "`transforms.models[0].name`: 'a\\n' is not a valid dbt model name." in message
     assert "Rename the model in floe.yaml and in the dbt project." in message
 
 
 def test_a_compute_with_a_trailing_newline_is_refused():
     message = error_of(compiled_artifacts({"name": "a", "compute": "spark\n"}))
     assert (
-        "transforms.models[0].compute: transform 'a' has compute target 'spark\\n', which is "
+        "`transforms.models[0].compute`: transform 'a' has compute target 'spark\\n', which is "
         "not a valid dbt target name. A compute target name starts with a letter or underscore "
         "and has only letters, digits and underscores (e.g. 'duckdb')"
     ) in message
@@ -50,7 +50,7 @@ def test_a_compute_with_a_trailing_newline_is_refused():
 )
 def test_upstreams_and_tags_are_matched_whole(field, value):
     message = error_of(compiled_artifacts({"name": "a", field: value}))
-    assert f"transforms.models[0].{field}: transform 'a'" in message
+    assert f"`transforms.models[0].{field}`: transform 'a'" in message
     assert repr(value[0]) in message
 
 
@@ -60,7 +60,7 @@ def test_default_compute_is_validated_like_compute(compute):
     artifacts["transforms"]["default_compute"] = compute
     message = error_of(artifacts)
     assert (
-        f"transforms.default_compute: the product's default compute target is {compute!r}, "
+        f"`transforms.default_compute`: the product's default compute target is {compute!r}, "
         "which is not a valid dbt target name."
     ) in message
     assert "'tag:floe_compute__<name>'" in message  # why it matters
@@ -73,7 +73,7 @@ def test_the_compute_plugin_type_is_validated_like_compute(compute):
     artifacts["plugins"]["compute"]["type"] = compute
     message = error_of(artifacts)
     assert (
-        f"plugins.compute.type: the compute plugin type is {compute!r}, which is not a valid "
+        f"`plugins.compute.type`: the compute plugin type is {compute!r}, which is not a valid "
         "dbt target name."
     ) in message
 
@@ -82,7 +82,7 @@ def test_the_default_compute_argument_of_create_assets_is_validated():
     with pytest.raises(ValidationError) as caught:
         create_assets_from_transforms([{"name": "a"}], default_compute="duckdb --vars x")
     assert (
-        "default_compute: the default compute target is 'duckdb --vars x', which is not a "
+        "`default_compute`: the default compute target is 'duckdb --vars x', which is not a "
         "valid dbt target name."
     ) in str(caught.value)
 
@@ -92,7 +92,7 @@ def test_computes_sharing_a_resource_key_are_refused_naming_both():
         compiled_artifacts({"name": "a", "compute": "a-b"}, {"name": "b", "compute": "a_b"})
     )
     assert (
-        "compute targets 'a-b' (transforms.models[0].compute) and 'a_b' "
+        "Compute targets 'a-b' (transforms.models[0].compute) and 'a_b' "
         "(transforms.models[1].compute) both become the Dagster resource key 'dbt_a_b', so one "
         "dbt resource would run the models of both. Rename one of them"
     ) in message
@@ -114,7 +114,7 @@ def test_a_default_compute_sharing_a_resource_key_is_refused_before_dagster_fail
     with pytest.raises(ValidationError) as caught:
         build_and_resolve()
     assert (
-        "compute targets 'a-b' (transforms.default_compute) and 'a_b' "
+        "Compute targets 'a-b' (transforms.default_compute) and 'a_b' "
         "(transforms.models[0].compute) both become the Dagster resource key 'dbt_a_b'"
     ) in str(caught.value)
 
@@ -122,7 +122,7 @@ def test_a_default_compute_sharing_a_resource_key_is_refused_before_dagster_fail
 def test_a_default_compute_argument_sharing_a_resource_key_is_refused():
     with pytest.raises(ValidationError) as caught:
         validate_transforms([{"name": "a", "compute": "a_b"}], default_compute="a.b")
-    assert "compute targets 'a.b' (default_compute) and 'a_b' (transforms[0].compute)" in str(
+    assert "Compute targets 'a.b' (default_compute) and 'a_b' (transforms[0].compute)" in str(
         caught.value
     )
 
@@ -165,7 +165,7 @@ def test_a_name_dagster_reserves_is_refused_before_dagster_fails(name):
     with pytest.raises(ValidationError) as caught:
         create_definitions(artifacts)
     message = str(caught.value)
-    assert f"transforms.models[0].name: {name!r} is a name Dagster reserves" in message
+    assert f"`transforms.models[0].name`: {name!r} is a name Dagster reserves" in message
     assert f"Rename the model in floe.yaml and in the dbt project (e.g. '{name}_model')" in message
 
 

@@ -25,19 +25,19 @@ def test_literal_and_referenced_variables():
 
 
 def test_a_variable_needs_exactly_one_of_value_or_value_from():
-    assert "env X needs exactly one of value or valueFrom" in _error(EnvVar, {"name": "X"})
+    assert "Env X needs exactly one of value or valueFrom." in _error(EnvVar, {"name": "X"})
     both = {"name": "X", "value": "a", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}}
-    assert "env X needs exactly one of value or valueFrom" in _error(EnvVar, both)
+    assert "Env X needs exactly one of value or valueFrom." in _error(EnvVar, both)
 
 
 def test_value_from_needs_exactly_one_source():
     message = _error(EnvVar, {"name": "X", "valueFrom": {}})
-    assert "valueFrom needs exactly one of secretKeyRef or configMapKeyRef" in message
+    assert "`valueFrom` needs exactly one of secretKeyRef or configMapKeyRef." in message
 
 
 def test_a_password_like_variable_may_not_have_a_literal_value():
     message = _error(EnvVar, {"name": "WAREHOUSE_PASSWORD", "value": "hunter2"})
-    assert "env WAREHOUSE_PASSWORD looks like a password" in message
+    assert "Env WAREHOUSE_PASSWORD looks like a password" in message
     assert "plain text in the Deployment and the instance ConfigMap" in message
     assert "use valueFrom: {secretKeyRef: {name: <secret>, key: <key>}} or envFrom" in message
     assert "hunter2" not in message
@@ -50,9 +50,10 @@ def test_a_password_like_variable_may_point_at_a_mounted_file():
 
 
 def test_env_from_needs_exactly_one_source():
-    assert "envFrom needs exactly one of secretRef or configMapRef" in _error(EnvFromSource, {})
+    expected = "`envFrom` needs exactly one of secretRef or configMapRef per entry."
+    assert expected in _error(EnvFromSource, {})
     both = {"secretRef": {"name": "a"}, "configMapRef": {"name": "b"}}
-    assert "envFrom needs exactly one of secretRef or configMapRef" in _error(EnvFromSource, both)
+    assert expected in _error(EnvFromSource, both)
 
 
 @pytest.mark.parametrize(
@@ -110,19 +111,19 @@ def test_variables_the_chart_sets_are_refused():
     message = _values_error(
         {"dagster-user-code": {"env": [{"name": "DAGSTER_HOME", "value": "/x"}]}}
     )
-    assert "dagster-user-code: env DAGSTER_HOME is set by the chart itself; remove it" in message
+    assert "`dagster-user-code`: env DAGSTER_HOME is set by the chart itself; remove it." in message
 
 
 def test_a_name_may_not_repeat_within_or_across_the_pods_environments():
     twice = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
     message = _values_error({"dagster-user-code": {"env": twice}})
-    assert "dagster-user-code: env A is given twice" in message
+    assert "`dagster-user-code`: env A is given twice." in message
     across = {
         "dagster-user-code": {"env": [{"name": "A", "value": "1"}]},
         "runLauncher": {"env": [{"name": "A", "value": "2"}]},
     }
     message = _values_error(across)
-    assert "runLauncher (run pods also get dagster-user-code's): env A is given twice" in message
+    assert "`runLauncher` (run pods also get dagster-user-code's): env A is given twice." in message
 
 
 def test_secret_volumes_may_not_clash_with_the_chart_or_each_other():

@@ -105,7 +105,8 @@ def test_refusal_names_every_key_and_the_fix_but_no_value():
         )
     message = str(info.value)
     assert message.startswith(
-        "deploy.database.params.password, deploy.database.params.API_TOKEN looks like a password"
+        "`deploy.database.params.password`, `deploy.database.params.API_TOKEN` looks like a "
+        "password"
     )
     assert "stored in plain text in a ConfigMap" in message
     assert "remove it and put the password in the Secret" in message

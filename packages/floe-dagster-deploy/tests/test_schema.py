@@ -67,7 +67,7 @@ def test_main_help(capsys, args):
 
 def test_main_refuses_unknown_arguments(capsys):
     assert main(["--json"]) == 2
-    assert "unknown arguments ['--json']" in capsys.readouterr().err
+    assert "Unknown arguments ['--json']; usage: [--values]." in capsys.readouterr().err
 
 
 # -- the schema refuses what the model refuses (what Helm applies to hand-written values) ----------

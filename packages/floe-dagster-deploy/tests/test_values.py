@@ -73,17 +73,23 @@ def test_cpu_in_words_is_refused():
 
 def test_request_above_limit_names_the_component():
     message = _error({"dagster-webserver": {"resources": {"requests": {"cpu": "4"}}}})
-    assert "dagster-webserver: cpu request '4' is above its limit '1000m'" in message
-    assert "raise the limit in dagster-webserver.resources" in message
+    assert "`dagster-webserver`: cpu request '4' is above its limit '1000m'" in message
+    assert "raise the limit in dagster-webserver.resources." in message
     message = _error({"dagster-daemon": {"resources": {"limits": {"memory": "128Mi"}}}})
-    assert "dagster-daemon: memory request '256Mi' is above its limit '128Mi'" in message
+    assert "`dagster-daemon`: memory request '256Mi' is above its limit '128Mi'" in message
 
 
 def test_run_pods_and_postgres_requests_are_checked_too():
     message = _error({"runLauncher": {"resources": {"requests": {"memory": "8Gi"}}}})
-    assert "runLauncher: memory request '8Gi' is above its limit '4Gi'" in message
+    assert (
+        "`runLauncher`: memory request '8Gi' is above its limit '4Gi'. Lower the request or "
+        "raise the limit in runLauncher.resources."
+    ) in message
     message = _error({"postgresql": {"resources": {"requests": {"cpu": "2"}}}})
-    assert "postgresql: cpu request '2' is above its limit '1'" in message
+    assert (
+        "`postgresql`: cpu request '2' is above its limit '1'. Lower the request or raise the "
+        "limit in postgresql.resources."
+    ) in message
 
 
 def test_unknown_key_is_refused():
@@ -99,7 +105,7 @@ def test_zero_cpu_is_refused():
 
 def test_external_database_needs_a_host():
     message = _error({"postgresql": {"enabled": False}})
-    assert "postgresql.host is empty while postgresql.enabled is false" in message
+    assert "`postgresql.host` is empty while postgresql.enabled is false" in message
 
 
 def test_bad_code_location_name():
@@ -142,7 +148,7 @@ def test_deep_merge_replaces_lists_and_merges_mappings():
 def test_a_public_webserver_is_refused_unless_allowed(service_type):
     message = _error({"dagster-webserver": {"service": {"type": service_type}}})
     assert "dagster-webserver.service" in message
-    assert f"dagster-webserver.service.type is {service_type}" in message
+    assert f"`dagster-webserver.service.type` is {service_type}" in message
     assert "neither the webserver nor the gRPC code server has authentication" in message
     assert "Keep ClusterIP and use kubectl port-forward or an authenticating ingress" in message
     assert "set dagster-webserver.service.allowPublic: true" in message
@@ -221,7 +227,7 @@ def test_webserver_peers_need_labels_that_kubernetes_accepts():
 
 def test_password_like_database_params_are_refused_naming_the_key():
     message = _error({"postgresql": {"params": {"sslmode": "require", "sslpassword": "hunter2"}}})
-    assert "postgresql.params.sslpassword looks like a password" in message
+    assert "`postgresql.params.sslpassword` looks like a password" in message
     assert "keep the password in the Secret named by postgresql.passwordSecret" in message
     assert "hunter2" not in message
     params = {"sslmode": "require", "sslkey": "/var/secrets/pg/client.key", "passfile": "/p"}

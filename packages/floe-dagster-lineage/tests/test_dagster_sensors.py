@@ -168,7 +168,7 @@ def test_an_unreachable_receiver_leaves_the_sensor_green_with_one_warning_per_ev
     failed_run, caplog
 ):
     instance, result = failed_run
-    transport = FailingTransport("connection refused")
+    transport = FailingTransport("Connection refused.")
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         skip = _evaluate(_project(transport), "openlineage_on_failure", instance, result)
     assert "emitted 10 OpenLineage events" in skip.skip_message

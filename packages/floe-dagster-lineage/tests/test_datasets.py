@@ -61,7 +61,7 @@ def test_a_profile_output_without_type_is_refused_naming_its_keys_never_its_valu
         namespace_for_profile(output)
     message = str(caught.value)
     assert message.startswith(
-        "dbt profile output (keys: password, path, user) has no 'type'; set the output's type"
+        "The dbt profile output (keys: password, path, user) has no 'type'; set the output's type"
     )
     assert "pw-planted-3f5e" not in message
     assert "analyst" not in message
@@ -86,7 +86,7 @@ def test_dataset_names_from_asset_keys(parts, database, schema, name):
 
 
 def test_an_empty_asset_key_is_refused():
-    with pytest.raises(LineageError, match="an asset key with no parts cannot name a dataset"):
+    with pytest.raises(LineageError, match="An asset key with no parts cannot name a dataset"):
         dataset_name([])
 
 

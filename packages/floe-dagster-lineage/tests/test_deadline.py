@@ -33,7 +33,7 @@ def test_invalid_timeouts_name_the_setting_and_the_range(value):
     with pytest.raises(TransportConfigError) as caught:
         validate_timeout(value, setting="lineage.timeout")
     assert str(caught.value) == (
-        f"lineage.timeout must be a number of seconds > 0 and <= 30, got {value!r}; "
+        f"`lineage.timeout` must be a number of seconds > 0 and <= 30, got {value!r}; "
         "set it to e.g. 5."
     )
 
@@ -43,13 +43,13 @@ def test_a_pass_through_timeout_is_validated():
     with pytest.raises(TransportConfigError) as caught:
         transport_from_config(config)
     assert str(caught.value) == (
-        "lineage transport 'composite' timeout must be a number of seconds > 0 and <= 30, got "
+        "Lineage transport 'composite' timeout must be a number of seconds > 0 and <= 30, got "
         "'abc'; set it to e.g. 5."
     )
 
 
 def test_the_emitter_deadline_is_validated():
-    with pytest.raises(TransportConfigError, match="lineage deadline must be a number of seconds"):
+    with pytest.raises(TransportConfigError, match="Lineage deadline must be a number of seconds"):
         LineageEmitter(InMemoryTransport(), deadline=float("nan"))
 
 
@@ -82,9 +82,9 @@ def test_a_send_error_reaches_the_caller_unchanged():
     worker = SendWorker("error-test")
 
     def fail() -> None:
-        raise DeliveryError("receiver said no")
+        raise DeliveryError("Receiver said no.")
 
-    with pytest.raises(DeliveryError, match=r"^receiver said no$"):
+    with pytest.raises(DeliveryError, match=r"^Receiver said no\.$"):
         worker.run(fail, deadline=1)
     worker.run(lambda: None, deadline=1)  # the worker goes on
     worker.close()
@@ -98,7 +98,7 @@ def test_an_overrun_send_is_abandoned_and_never_more_than_one_is_stuck():
         worker.run(lambda: release.wait(30), deadline=0.3)
     waited = time.monotonic() - started
     assert str(overrun.value) == (
-        "the slow transport did not deliver within the deadline of 0.3 s; the send was abandoned"
+        "The slow transport did not deliver within the deadline of 0.3 s; the send was abandoned."
     )
     assert waited < 5  # bounded by the deadline, not by the 30 s the send would take
     assert worker.stuck
@@ -106,11 +106,11 @@ def test_an_overrun_send_is_abandoned_and_never_more_than_one_is_stuck():
     with pytest.raises(DeliveryError) as stuck:
         worker.run(lambda: None, deadline=5)
     assert str(stuck.value).startswith(
-        "the previous send through the slow transport is still running after "
+        "The previous send through the slow transport is still running after "
     )
     assert str(stuck.value).endswith(
         " s (abandoned at its deadline); this event is not attempted, so that no more than one "
-        "send is ever stuck"
+        "send is ever stuck."
     )
     assert [t.name for t in threading.enumerate()].count("floe-lineage-slow") == 1
     release.set()
@@ -227,4 +227,4 @@ def test_a_dns_look_up_that_hangs_is_inside_the_deadline(monkeypatch, caplog):
     release.set()
     assert elapsed < 5, elapsed
     (warning,) = [r for r in caplog.records if r.name == "floe_dagster_lineage"]
-    assert "the http transport did not deliver within the deadline of 0.5 s" in warning.getMessage()
+    assert "The http transport did not deliver within the deadline of 0.5 s" in warning.getMessage()

@@ -15,7 +15,7 @@ from floe_dagster_lineage.testing import FailingTransport, InMemoryTransport
 
 
 def test_a_failing_transport_never_raises_and_logs_one_warning_per_event(caplog, spool_path):
-    transport = FailingTransport("receiver down")
+    transport = FailingTransport("Receiver down.")
     emitter = LineageEmitter(transport, namespace="floe")
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         run_id = emitter.start("dbt_run_customers")
@@ -37,11 +37,11 @@ def test_a_failing_transport_never_raises_and_logs_one_warning_per_event(caplog,
         "delivered by the failing transport after "
     )
     assert first.endswith(
-        f"receiver down. The run goes on; this event is spooled to {spool_path} for a later "
+        f"Receiver down. The run goes on; this event is spooled to {spool_path} for a later "
         "replay (1 spooled, 0 dropped, 1 undelivered so far)."
     )
     second = warnings[1].getMessage()
-    assert "earlier events wait in the spool (receiver down), so this one queues behind them" in (
+    assert "earlier events wait in the spool (Receiver down.), so this one queues behind them" in (
         second
     )
     assert [json.loads(line)["eventType"] for line in spool_path.read_text().splitlines()] == [
@@ -112,7 +112,7 @@ def test_file_transport_time_per_event_and_idle_cost(tmp_path):
 
 
 def test_a_receiver_that_keeps_failing_pauses_delivery_but_every_event_still_warns(caplog):
-    transport = FailingTransport("receiver down", delay=0.05)
+    transport = FailingTransport("Receiver down.", delay=0.05)
     emitter = LineageEmitter(transport, pause_after=3, pause_for=60)
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         started = time.monotonic()
@@ -125,7 +125,7 @@ def test_a_receiver_that_keeps_failing_pauses_delivery_but_every_event_still_war
     assert len(ours) == 20
     assert emitter.failures == 20
     paused = ours[3].getMessage()
-    assert "delivery is paused for 60 s more after 3 failures in a row (last: receiver down)" in (
+    assert "delivery is paused for 60 s more after 3 failures in a row (last: Receiver down.)" in (
         paused
     )
 

@@ -98,7 +98,7 @@ def test_a_hanging_receiver_delays_a_run_by_at_most_a_few_deadlines(spool_path):
 
 
 def test_the_replay_bound_queues_the_new_event_behind_the_spool(tmp_path):
-    transport = FailingTransport("down")
+    transport = FailingTransport("Down.")
     spool = Spool(tmp_path / "spool.jsonl")
     failing = LineageEmitter(transport, spool=spool, pause_after=0)
     for index in range(5):
@@ -125,7 +125,7 @@ def test_the_replay_bound_queues_the_new_event_behind_the_spool(tmp_path):
 
 def test_a_full_spool_drops_the_newest_and_counts_it(tmp_path, caplog):
     spool = Spool(tmp_path / "spool.jsonl", max_bytes=1500)
-    emitter = LineageEmitter(FailingTransport("down"), spool=spool, pause_after=0)
+    emitter = LineageEmitter(FailingTransport("Down."), spool=spool, pause_after=0)
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         for index in range(5):
             emitter.emit("START", f"job_{index}")
@@ -142,7 +142,7 @@ def test_a_full_spool_drops_the_newest_and_counts_it(tmp_path, caplog):
 
 
 def test_with_spooling_off_an_undelivered_event_is_dropped_and_counted(caplog):
-    emitter = LineageEmitter(FailingTransport("down"), spool=False)
+    emitter = LineageEmitter(FailingTransport("Down."), spool=False)
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         emitter.emit("START", "job")
     assert emitter.spool is None
@@ -151,7 +151,7 @@ def test_with_spooling_off_an_undelivered_event_is_dropped_and_counted(caplog):
         caplog.records[0]
         .getMessage()
         .endswith(
-            "down. The run goes on; this event is dropped (spooling is off) "
+            "Down. The run goes on; this event is dropped (spooling is off) "
             "(0 spooled, 1 dropped, 1 undelivered so far)."
         )
     )
@@ -159,7 +159,7 @@ def test_with_spooling_off_an_undelivered_event_is_dropped_and_counted(caplog):
 
 def test_the_variable_can_switch_spooling_off(monkeypatch):
     monkeypatch.setenv("FLOE_DAGSTER_LINEAGE_SPOOL", "off")
-    emitter = LineageEmitter(FailingTransport("down"))
+    emitter = LineageEmitter(FailingTransport("Down."))
     emitter.emit("START", "job")
     assert emitter.spool is None
     assert emitter.counters["dropped"] == 1
@@ -168,15 +168,15 @@ def test_the_variable_can_switch_spooling_off(monkeypatch):
 def test_an_unusable_spool_drops_the_event_with_the_reason(tmp_path, caplog):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    emitter = LineageEmitter(FailingTransport("down"), spool=blocker / "spool.jsonl")
+    emitter = LineageEmitter(FailingTransport("Down."), spool=blocker / "spool.jsonl")
     with caplog.at_level(logging.WARNING, logger="floe_dagster_lineage"):
         emitter.emit("START", "job")
     assert emitter.counters["dropped"] == 1
-    assert "this event is dropped: cannot create the lineage spool" in caplog.text
+    assert "this event is dropped: Cannot create the lineage spool" in caplog.text
 
 
 def test_replay_through_an_openlineage_transport_rebuilds_the_events(tmp_path, spool_path):
-    LineageEmitter(FailingTransport("down")).emit("START", "job")
+    LineageEmitter(FailingTransport("Down.")).emit("START", "job")
     spooled = spool_path.read_text().splitlines()
     target = tmp_path / "ol.jsonl"
     config = {
@@ -189,11 +189,11 @@ def test_replay_through_an_openlineage_transport_rebuilds_the_events(tmp_path, s
 
 
 def test_replay_stops_at_a_failure_and_reports_it(spool_path):
-    LineageEmitter(FailingTransport("down")).emit("START", "job")
-    summary = replay_spool(transport=FailingTransport("still down"))
-    assert (summary.delivered, summary.remaining, summary.failed) == (0, 1, "still down")
+    LineageEmitter(FailingTransport("Down.")).emit("START", "job")
+    summary = replay_spool(transport=FailingTransport("Still down."))
+    assert (summary.delivered, summary.remaining, summary.failed) == (0, 1, "Still down.")
     assert str(summary) == (
-        f"replayed 0 lineage event(s) from {spool_path}; 1 remain (stopped: still down)."
+        f"replayed 0 lineage event(s) from {spool_path}; 1 remain (stopped: Still down.)."
     )
 
 
@@ -204,7 +204,7 @@ def test_replay_refuses_the_noop_transport_and_a_switched_off_spool(monkeypatch)
     with pytest.raises(TransportConfigError) as caught:
         replay_spool(transport=InMemoryTransport())
     assert str(caught.value) == (
-        "lineage spooling is switched off (FLOE_DAGSTER_LINEAGE_SPOOL=off), so there is no spool "
+        "Lineage spooling is switched off (FLOE_DAGSTER_LINEAGE_SPOOL=off), so there is no spool "
         "to replay; pass the spool's path (--spool PATH)."
     )
 

@@ -115,7 +115,7 @@ def test_run_id_is_kept_when_given_and_generated_otherwise():
 
 
 def test_a_run_id_that_is_no_uuid_is_refused_with_the_fix():
-    with pytest.raises(LineageError, match=r"run_id 'run-42' is not a UUID; .* Pass a uuid.UUID"):
+    with pytest.raises(LineageError, match=r"`run_id` 'run-42' is not a UUID; .* Pass a uuid.UUID"):
         LineageEmitter().emit("START", "job", run_id="run-42")
 
 
@@ -127,16 +127,16 @@ def test_event_types_accept_strings_of_any_case_and_enums():
 
     assert event_type_name("start") == "START"
     assert event_type_name(State.COMPLETE) == "COMPLETE"
-    with pytest.raises(LineageError, match=r"unknown OpenLineage event type 'FINISHED'; use one"):
+    with pytest.raises(LineageError, match=r"Unknown OpenLineage event type 'FINISHED'; use one"):
         event_type_name("FINISHED")
-    with pytest.raises(LineageError, match="unknown OpenLineage event type 3"):
+    with pytest.raises(LineageError, match="Unknown OpenLineage event type 3"):
         event_type_name(3)
 
 
 def test_job_name_and_namespace_are_required():
-    with pytest.raises(LineageError, match="job_name must be a non-empty string, got ''"):
+    with pytest.raises(LineageError, match="`job_name` must be a non-empty string, got ''"):
         build_run_event("START", "", job_namespace="floe")
-    with pytest.raises(LineageError, match="job_namespace must be a non-empty string"):
+    with pytest.raises(LineageError, match="`job_namespace` must be a non-empty string"):
         build_run_event("START", "job", job_namespace="")
 
 
@@ -164,7 +164,9 @@ def test_datasets_may_be_dicts_or_any_object_with_namespace_and_name(validator):
 
 
 def test_a_dataset_without_a_name_is_refused_with_its_position():
-    with pytest.raises(LineageError, match=r"outputs\[1\] .* needs a non-empty namespace and name"):
+    with pytest.raises(
+        LineageError, match=r"`outputs\[1\]` .* needs a non-empty namespace and name"
+    ):
         build_run_event(
             "COMPLETE",
             "job",

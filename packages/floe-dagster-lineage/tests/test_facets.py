@@ -43,7 +43,7 @@ def test_a_standard_facet_missing_a_required_field_is_refused():
     with pytest.raises(
         FacetError,
         match=(
-            r"facet 'errorMessage' in run_facets lacks the required field\(s\) "
+            r"Facet 'errorMessage' in run_facets lacks the required field\(s\) "
             r"programmingLanguage of ErrorMessageRunFacet; add them"
         ),
     ):
@@ -56,7 +56,7 @@ def test_an_unknown_dict_facet_without_schema_url_is_refused_with_the_standard_k
     with pytest.raises(FacetError) as caught:
         build_run_event("START", "job", job_namespace="floe", job_facets={"owner": {"a": 1}})
     message = str(caught.value)
-    assert "facet 'owner' in job_facets is not a standard OpenLineage job facet" in message
+    assert "Facet 'owner' in job_facets is not a standard OpenLineage job facet" in message
     assert "add '_schemaURL'" in message
     assert "jobType, ownership, sourceCode" in message
 
@@ -77,12 +77,12 @@ def test_a_custom_facet_with_its_schema_url_gets_a_producer_and_passes_the_core_
 
 
 def test_a_facet_that_is_neither_object_nor_dict_is_refused():
-    with pytest.raises(FacetError, match="facet 'sql' in job_facets is a str, not a facet"):
+    with pytest.raises(FacetError, match="Facet 'sql' in job_facets is a str, not a facet"):
         complete_facets({"sql": "select 1"}, kind="job", where="job_facets", producer="urn:x")
 
 
 def test_dataset_facet_errors_name_the_dataset():
-    with pytest.raises(FacetError, match=r"facet 'columnLineage' in outputs\[0\]\.facets lacks"):
+    with pytest.raises(FacetError, match=r"Facet 'columnLineage' in outputs\[0\]\.facets lacks"):
         build_run_event(
             "COMPLETE",
             "job",

@@ -125,13 +125,13 @@ def test_an_unreachable_receiver_fails_fast(caplog):
         emitter.emit("START", "job")
         assert time.monotonic() - started < 1.5
     (warning,) = [r for r in caplog.records if r.name == "floe_dagster_lineage"]
-    assert f"cannot POST to {url}/api/v1/lineage" in warning.getMessage()
+    assert f"Cannot POST to {url}/api/v1/lineage" in warning.getMessage()
 
 
 def test_send_raises_delivery_error_directly():
     with LineageReceiver(status=503) as failing:
         transport = HttpTransport(failing.url, timeout=2)
-        with pytest.raises(DeliveryError, match=r"answered HTTP 503 Service Unavailable: \{"):
+        with pytest.raises(DeliveryError, match=r"answered HTTP 503 Service Unavailable \(\{"):
             transport.send(None, "{}")
 
 
@@ -171,11 +171,11 @@ def test_token_sources(monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({}, "lineage transport 'http' needs 'url'"),
+        ({}, "Lineage transport 'http' needs 'url'"),
         ({"url": "marquez:5000"}, "needs an http(s) URL with a host, got 'marquez:5000'"),
         (
             {"url": "http://m", "timeout": -1},
-            "lineage transport 'http' timeout must be a number of seconds > 0 and <= 30, got -1; "
+            "Lineage transport 'http' timeout must be a number of seconds > 0 and <= 30, got -1; "
             "set it to e.g. 5.",
         ),
         ({"url": "http://m", "timeout": "abc"}, "timeout must be a number of seconds > 0 and "),
@@ -211,7 +211,7 @@ def test_https_without_verification_builds_an_unverified_context():
     connection = transport._connection("https", "127.0.0.1", 9)
     assert connection._context.verify_mode.name == "CERT_NONE"  # type: ignore[attr-defined]
     with pytest.raises(
-        DeliveryError, match=r"cannot POST to https://127\.0\.0\.1:9/api/v1/lineage"
+        DeliveryError, match=r"Cannot POST to https://127\.0\.0\.1:9/api/v1/lineage"
     ):
         transport.send(None, "{}")
 

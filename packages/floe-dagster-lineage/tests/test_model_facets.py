@@ -163,47 +163,47 @@ def test_the_datasource_uri_never_carries_credentials():
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: datasource_facet(""), "datasource_facet needs the data source's name"),
+        (lambda: datasource_facet(""), "`datasource_facet` needs the data source's name"),
         (
             lambda: documentation_facet("x", kind="table"),
-            "documentation_facet kind must be 'dataset' or 'job', got 'table'.",
+            "`documentation_facet` kind must be 'dataset' or 'job', got 'table'.",
         ),
         (
             lambda: data_quality_assertions_facet([{"assertion": "unique", "success": "yes"}]),
-            "assertion [0] needs 'assertion' (the test, e.g. 'not_null') and a boolean 'success'",
+            "`assertion [0]` needs 'assertion' (the test, e.g. 'not_null') and a boolean 'success'",
         ),
         (
             lambda: data_quality_assertions_facet(
                 [{"assertion": "unique", "success": True}, {"test": "x", "success": True}]
             ),
-            "assertion [1] has the unknown key(s) test; valid keys: actual, assertion, column,",
+            "`assertion [1]` has the unknown key(s) test; valid keys: actual, assertion, column,",
         ),
         (
             lambda: output_statistics_facet(-1),
-            "output_statistics_facet row_count must be a whole number >= 0 or None, got -1.",
+            "`output_statistics_facet` row_count must be a whole number >= 0 or None, got -1.",
         ),
         (
             lambda: output_statistics_facet(1, size=True),
-            "output_statistics_facet size must be a whole number >= 0 or None, got True.",
+            "`output_statistics_facet` size must be a whole number >= 0 or None, got True.",
         ),
-        (lambda: sql_job_facet(""), "sql_job_facet needs the query (the model's compiled SQL)."),
+        (lambda: sql_job_facet(""), "`sql_job_facet` needs the query (the model's compiled SQL)."),
         (
             lambda: processing_engine_facet("dbt", ""),
-            "processing_engine_facet needs a name and a version, got 'dbt' and ''.",
+            "`processing_engine_facet` needs a name and a version, got 'dbt' and ''.",
         ),
         (
             lambda: tags_facet(["a"], kind="model"),
-            "tags_facet kind must be one of run, job, dataset, got 'model'.",
+            "`tags_facet` kind must be one of run, job, dataset, got 'model'.",
         ),
         (
             lambda: floe_dagster_run_facet(product="", dagster_run_id="r", dagster_job="j"),
-            "floe_dagster_run_facet needs a non-empty string product, got ''.",
+            "`floe_dagster_run_facet` needs a non-empty string product, got ''.",
         ),
         (
             lambda: floe_dagster_run_facet(
                 product="p", dagster_run_id="r", dagster_job="j", attempt=0
             ),
-            "floe_dagster_run_facet attempt must be a whole number >= 1, got 0.",
+            "`floe_dagster_run_facet` attempt must be a whole number >= 1, got 0.",
         ),
     ],
 )

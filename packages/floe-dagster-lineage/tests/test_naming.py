@@ -45,15 +45,15 @@ def test_the_same_model_in_two_products_gets_two_jobs():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"model": ""}, "model_job_name needs the model's name, e.g. 'dim_customers'."),
+        ({"model": ""}, "`model_job_name` needs the model's name, e.g. 'dim_customers'."),
         (
             {"model": "m", "command": "compile"},
-            "model_job_name command must be one of build, run, test, snapshot, seed, got "
+            "`model_job_name` command must be one of build, run, test, snapshot, seed, got "
             "'compile'.",
         ),
         (
             {"model": "m", "kind": "seed"},
-            "model_job_name kind must be one of model, snapshot, test, got 'seed'.",
+            "`model_job_name` kind must be one of model, snapshot, test, got 'seed'.",
         ),
     ],
 )
@@ -65,5 +65,5 @@ def test_bad_names_are_refused(kwargs, message):
 
 def test_the_product_run_job_is_the_dagster_job():
     assert product_job_name("jaffle_shop_job") == "jaffle_shop_job"
-    with pytest.raises(LineageError, match="product_job_name needs the Dagster job's name"):
+    with pytest.raises(LineageError, match="`product_job_name` needs the Dagster job's name"):
         product_job_name("")

@@ -89,7 +89,7 @@ def test_a_pass_through_config_error_never_prints_a_nested_secret():
     with pytest.raises(TransportConfigError) as caught:
         transport_from_config(config)
     message = str(caught.value)
-    assert "openlineage-python cannot build a 'kafka' transport from {'type': 'kafka'" in message
+    assert "`openlineage-python` cannot build a 'kafka' transport from {'type': 'kafka'" in message
     assert "'sasl.password': '***'" in message
     assert SECRET not in message
     assert caught.value.__cause__ is None  # the cause may quote the config: not chained

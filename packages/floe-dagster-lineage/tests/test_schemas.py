@@ -113,5 +113,5 @@ def test_a_custom_facet_fails_without_the_floe_schemas_and_extra_schemas_add_oth
     validator = SchemaValidator(extra_schemas=[tmp_path / "custom"])
     assert validator.errors(event) == ["run.facets.cost: 'euros' is a required property (at /)"]
     (custom / "NoId.json").write_text("{}")
-    with pytest.raises(ValueError, match=r"schema .*NoId.json has no '\$id'; give it the URL"):
+    with pytest.raises(ValueError, match=r"Schema .*NoId.json has no '\$id'; give it the URL"):
         SchemaValidator(extra_schemas=[tmp_path / "custom"])

@@ -116,8 +116,8 @@ def test_a_locked_spool_gives_up_after_its_timeout_with_the_path(tmp_path):
     finally:
         os.close(lock)
     assert str(caught.value) == (
-        f"the lineage spool {spool.path} is locked by another process (spool.jsonl.lock) for "
-        "more than 0.2 s"
+        f"The lineage spool {spool.path} is locked by another process (spool.jsonl.lock) for "
+        "more than 0.2 s."
     )
 
 
@@ -136,10 +136,10 @@ def test_an_unwritable_spool_says_how_to_fix_it(tmp_path):
     with pytest.raises(SpoolError) as caught:
         Spool(blocker / "spool.jsonl").append(_payload(0))
     message = str(caught.value)
-    assert message.startswith(f"cannot create the lineage spool {blocker / 'spool.jsonl'}: ")
+    assert message.startswith(f"Cannot create the lineage spool {blocker / 'spool.jsonl'}: ")
     assert message.endswith(
         "make its folder writable or set FLOE_DAGSTER_LINEAGE_SPOOL to a writable file ('off' "
-        "to disable spooling)"
+        "to disable spooling)."
     )
 
 
@@ -262,5 +262,5 @@ def test_each_destination_has_its_own_default_spool(tmp_path):
 def test_a_replay_of_an_unusable_spool_raises_the_reason_not_busy(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    with pytest.raises(SpoolError, match="cannot create the lineage spool"):
+    with pytest.raises(SpoolError, match="Cannot create the lineage spool"):
         Spool(blocker / "spool.jsonl").replay(lambda payload: None)

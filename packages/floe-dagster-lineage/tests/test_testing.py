@@ -90,5 +90,5 @@ def test_validator_reports_a_ref_it_cannot_resolve(tmp_path, spec_dir):
 
 
 def test_receiver_url_needs_a_started_receiver():
-    with pytest.raises(RuntimeError, match="the receiver is not started; use it in a with block"):
+    with pytest.raises(RuntimeError, match="The receiver is not started; use it in a with block"):
         _ = LineageReceiver().url

@@ -62,7 +62,7 @@ def test_file_accepts_openlineage_key_name(tmp_path):
 
 
 def test_file_without_path_says_what_to_add():
-    with pytest.raises(TransportConfigError, match="lineage transport 'file' needs 'path'"):
+    with pytest.raises(TransportConfigError, match="Lineage transport 'file' needs 'path'"):
         transport_from_config({"type": "file"})
 
 
@@ -100,7 +100,7 @@ def test_an_unknown_type_is_refused_with_the_valid_ones():
     with pytest.raises(TransportConfigError) as caught:
         transport_from_config({"type": "carrier-pigeon", "token": "s3cr3t"})
     message = str(caught.value)
-    assert "openlineage-python cannot build a 'carrier-pigeon' transport" in message
+    assert "`openlineage-python` cannot build a 'carrier-pigeon' transport" in message
     assert "noop, console, file, http, kafka" in message
     assert "s3cr3t" not in message
 

@@ -134,7 +134,7 @@ def test_plugins_this_orchestrator_does_not_run_are_refused_not_skipped(kind):
     )
     message = rejected(artifacts)
     assert (
-        f"plugins.{kind} is set (type 'dlt'), but floe-orchestrator-dagster does not run {kind} "
+        f"`plugins.{kind}` is set (type 'dlt'), but floe-orchestrator-dagster does not run {kind} "
         f"yet: its work would be skipped without a word. Remove plugins.{kind} from "
         "manifest.yaml for this product" in message
     )

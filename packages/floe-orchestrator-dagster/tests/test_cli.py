@@ -54,7 +54,7 @@ def test_check_missing_file_exits_2_one_line(tmp_path: Path):
     result = invoke("check", str(tmp_path / "missing.yaml"))
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
-    assert "manifest not found" in result.output
+    assert "Manifest not found" in result.output
     assert "Traceback" not in result.output
 
 

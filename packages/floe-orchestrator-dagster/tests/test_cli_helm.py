@@ -49,7 +49,7 @@ def test_unknown_size_exits_2_with_one_line():
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "error: unknown workload size 'extra-large' for --size. "
+        "error: Unknown workload size 'extra-large' for --size. "
         "Valid options: small, medium, large."
     ]
 
@@ -58,7 +58,7 @@ def test_unwritable_output_exits_2(tmp_path):
     target = tmp_path / "missing-dir" / "values.yaml"
     result = invoke("-o", str(target))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: cannot write {target}")
+    assert result.stderr.startswith(f"error: Cannot write {target}")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -96,7 +96,8 @@ def test_bad_manifest_settings_exit_2_naming_the_field(write_manifest):
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith(
-        f"error: {manifest}: plugins.orchestrator.config.deploy.replicas.webserver"
+        f"error: The manifest {manifest} has an invalid "
+        "plugins.orchestrator.config.deploy.replicas.webserver: "
     )
     assert "greater than or equal to 0" in line
 
@@ -105,12 +106,12 @@ def test_missing_or_broken_manifest_exits_2(tmp_path):
     missing = tmp_path / "nope.yaml"
     result = invoke("--manifest", str(missing))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: cannot read {missing}")
+    assert result.stderr.startswith(f"error: Cannot read {missing}")
     broken = tmp_path / "broken.yaml"
     broken.write_text("plugins: [unclosed\n")
     result = invoke("--manifest", str(broken))
     assert result.exit_code == 2
-    assert f"{broken} is not valid YAML" in result.stderr
+    assert f"The manifest {broken} is not valid YAML" in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -136,7 +137,8 @@ def test_a_password_in_database_params_exits_2_naming_the_key(write_manifest):
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith(
-        f"error: {manifest}: plugins.orchestrator.config.deploy.database.params: "
-        "deploy.database.params.password looks like a password"
+        f"error: The manifest {manifest} has an invalid "
+        "plugins.orchestrator.config.deploy.database.params: "
+        "`deploy.database.params.password` looks like a password"
     )
     assert "hunter2" not in result.stderr

@@ -77,7 +77,7 @@ def test_an_invalid_url_is_shown_without_its_credentials(url, shown, problem, ca
     assert cli.stderr.startswith(f"error: {shown} (from --url) is not a webserver URL: {problem}.")
     with pytest.raises(ValidationError) as raised:
         DagsterPluginConfig.model_validate({"connection": {"url": url}})
-    assert f"connection.url {shown} is not a webserver URL: {problem}" in str(raised.value)
+    assert f"`connection.url` {shown} is not a webserver URL: {problem}" in str(raised.value)
     assert_no_secret(result.message, caplog.text, cli.stdout, cli.stderr, str(raised.value))
 
 

@@ -79,7 +79,7 @@ def test_bad_urls_are_refused_with_the_reason(url, problem):
     with pytest.raises(ValidationError) as raised:
         DagsterPluginConfig.model_validate({"connection": {"url": url}})
     message = str(raised.value)
-    assert f"connection.url {url!r} is not a webserver URL: {problem}" in message
+    assert f"`connection.url` {url!r} is not a webserver URL: {problem}" in message
     assert "e.g. http://localhost:3000" in message
 
 

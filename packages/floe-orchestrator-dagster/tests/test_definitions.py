@@ -68,7 +68,7 @@ def test_edge_cases_zero_cycle_duplicate(plugin):
     assert keys(plugin.create_definitions(artifacts())) == set()
     with pytest.raises(ValidationError, match="forms a cycle: a -> a"):
         plugin.create_definitions(artifacts({"name": "a", "depends_on": ["a"]}))
-    with pytest.raises(ValidationError, match="duplicate transform name 'a'"):
+    with pytest.raises(ValidationError, match="Duplicate transform name 'a'"):
         plugin.create_definitions(artifacts({"name": "a"}, {"name": "a"}))
 
 
@@ -235,7 +235,7 @@ def test_a_compute_target_from_a_plugin_that_is_not_installed_lists_the_installe
     message = str(error.value)
     assert "plugins.orchestrator.config.compute_targets.heavy" in message
     assert (
-        "compute_targets.heavy.plugin is 'spark', which is not an installed floe compute "
+        "`compute_targets.heavy.plugin` is 'spark', which is not an installed floe compute "
         "plugin; installed: duckdb." in message
     )
 

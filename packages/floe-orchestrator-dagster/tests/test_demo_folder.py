@@ -116,9 +116,9 @@ def test_a_users_file_in_a_demo_folder_is_kept_and_named(tmp_path: Path):
     with pytest.raises(DemoError) as caught:
         prepare_folder(folder)
     assert str(caught.value) == (
-        f"{folder} holds 2 file(s) or folder(s) the demo did not create, or that changed since "
-        "it did (models/mine.sql, report.txt); nothing was removed. Move them out of the "
-        "folder, or pass another --dir."
+        f"The folder {folder} holds 2 file(s) or folder(s) the demo did not create, or that "
+        "changed since it did (models/mine.sql, report.txt); nothing was removed. Move them out "
+        "of the folder, or pass another --dir."
     )
     assert tree(folder) == before  # not even the demo's own files were removed
 
@@ -161,13 +161,13 @@ def test_a_dir_that_is_a_symbolic_link_is_refused(tmp_path: Path, users_folder: 
     with pytest.raises(DemoError) as caught:
         prepare_folder(link)
     assert str(caught.value) == (
-        f"--dir {link} is a symbolic link (to {users_folder}); the demo never follows one, so "
+        f"The --dir {link} is a symbolic link (to {users_folder}); the demo never follows one, so "
         "that it never writes to or deletes from the folder it points to. Pass the real folder, "
         "or another --dir."
     )
     result = invoke("demo", "--dir", str(link))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: --dir {link} is a symbolic link")
+    assert result.stderr.startswith(f"error: The --dir {link} is a symbolic link")
     assert "1/4 copying" not in result.stdout  # refused before the first step
     assert tree(users_folder) == before
     assert link.is_symlink()

@@ -151,7 +151,7 @@ def test_a_password_in_config_is_refused_with_the_fix():
             {"database": {"host": "pg", "password_secret": "s", "password": "hunter2"}}
         )
     message = str(info.value)
-    assert "deploy.database.password is not accepted" in message
+    assert "`deploy.database.password` is not accepted" in message
     assert "deploy.database.password_secret" in message
     assert "hunter2" not in message.split("input_value")[0]
 
@@ -192,7 +192,7 @@ def test_password_like_database_params_are_refused_naming_the_key(key):
     with pytest.raises(ValidationError) as info:
         DagsterPluginConfig.model_validate({"deploy": {"database": database}})
     message = str(info.value)
-    assert f"deploy.database.params.{key} looks like a password" in message
+    assert f"`deploy.database.params.{key}` looks like a password" in message
     assert "stored in plain text in a ConfigMap" in message
     assert "put the password in the Kubernetes Secret named by deploy.database.password_secret" in (
         message

@@ -82,7 +82,7 @@ def test_generated_file_is_short_and_names_its_loader(tmp_path: Path):
 
 
 def test_empty_name_is_refused(tmp_path: Path):
-    with pytest.raises(ValueError, match="product_name is empty"):
+    with pytest.raises(ValueError, match="`product_name` is empty"):
         DagsterOrchestratorPlugin().generate_entry_point_code("  ", str(tmp_path))
 
 

@@ -102,7 +102,9 @@ def test_an_invalid_plugin_config_names_the_field(tmp_path: Path):
     with pytest.raises(LakehouseError) as caught:
         lakehouse_of(artifacts)
     message = str(caught.value)
-    assert message.startswith("plugins.catalog.config is invalid for the catalog plugin 'sql-test'")
+    assert message.startswith(
+        "`plugins.catalog.config` is invalid for the catalog plugin 'sql-test'"
+    )
     assert "uri: Field required" in message
     assert "url: Extra inputs are not permitted" in message
     assert message.endswith("Fix it in manifest.yaml and recompile the product.")

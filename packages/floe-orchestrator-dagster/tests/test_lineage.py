@@ -203,7 +203,7 @@ def test_an_invalid_backend_config_names_the_field():
 def test_unknown_event_types_are_refused_with_the_valid_ones():
     from floe_dagster_lineage import LineageError
 
-    with pytest.raises(LineageError, match="unknown OpenLineage event type 'DONE'; use one of"):
+    with pytest.raises(LineageError, match="Unknown OpenLineage event type 'DONE'; use one of"):
         LineageGateway(LineageSettings()).emit("DONE", "job")
 
 

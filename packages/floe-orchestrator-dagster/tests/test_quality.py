@@ -55,7 +55,7 @@ def test_checks_without_a_quality_plugin_are_refused_naming_the_product_and_firs
     with pytest.raises(QualityPluginError) as caught:
         DagsterOrchestratorPlugin().create_definitions(product(None))
     assert str(caught.value) == (
-        "product 'shop-analytics' declares quality checks (the first: 'order_id_not_null' on "
+        "Product 'shop-analytics' declares quality checks (the first: 'order_id_not_null' on "
         "model 'fct_orders'), but the platform configures no quality plugin, so they would "
         "never run. Add plugins.quality to manifest.yaml (e.g. plugins: {quality: {provider: "
         "great_expectations}}) and recompile the product, or remove the quality_checks from "
@@ -101,7 +101,7 @@ def test_a_checked_model_on_another_warehouse_is_refused():
     with pytest.raises(QualityPluginError) as caught:
         DagsterOrchestratorPlugin().create_definitions(artifacts)
     assert str(caught.value).startswith(
-        "quality check 'order_id_not_null' of model 'fct_orders' cannot run: the model runs on "
+        "Quality check 'order_id_not_null' of model 'fct_orders' cannot run: the model runs on "
         "compute target 'snowflake' (snowflake), and floe runs quality checks on DuckDB "
         "targets only"
     )

@@ -65,7 +65,7 @@ def test_short_form_orchestrator_string(write_manifest):
 
 def test_missing_manifest(tmp_path: Path):
     missing = tmp_path / "nope.yaml"
-    with pytest.raises(ManifestError, match=r"manifest not found: .*nope\.yaml"):
+    with pytest.raises(ManifestError, match=r"Manifest not found: .*nope\.yaml"):
         load_orchestrator(missing)
 
 

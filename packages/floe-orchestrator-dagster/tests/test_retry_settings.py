@@ -25,7 +25,7 @@ def test_the_settings_become_dagsters_retry_policy():
 
 def test_a_backoff_needs_a_delay():
     with pytest.raises(
-        ValidationError, match=r"retry\.backoff and retry\.jitter vary retry\.delay"
+        ValidationError, match=r"`retry\.backoff` and `retry\.jitter` vary retry\.delay"
     ):
         RetrySettings(max_retries=1, backoff="linear")
 

@@ -24,6 +24,7 @@ __all__ = [
     "ModelCheck",
     "ModelChecker",
     "ModelExporter",
+    "PreparedTarget",
     "QualityInfo",
     "QualityObserver",
     "ScheduleSpec",
@@ -40,6 +41,7 @@ __all__ = [
     "job_name",
     "load_artifacts",
     "models_by_compute",
+    "prepare_parse_states",
     "project_dir_for",
     "read_artifacts_file",
     "resolve_dbt_project",
@@ -75,6 +77,7 @@ from floe_dagster_core._observer_protocol import (
     StepInfo,
     StepObserver,
 )
+from floe_dagster_core._parse_state import PreparedTarget, prepare_parse_states
 from floe_dagster_core._schedules import (
     ScheduleSpec,
     build_schedule_definition,

@@ -24,6 +24,7 @@ argument per model (and a selector file above a threshold in dagster-dbt 0.28+).
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import dagster as dg
@@ -44,7 +45,12 @@ from floe_dagster_core._dbt_events import (
 from floe_dagster_core._errors import validation_error
 from floe_dagster_core._export import ExportFailures, ModelExporter, exported
 from floe_dagster_core._graph import TransformGraph
-from floe_dagster_core._node_facts import DbtTestFacts, dbt_test_facts, model_facts
+from floe_dagster_core._node_facts import (
+    DbtTestFacts,
+    OnFirstUse,
+    dbt_test_facts,
+    model_facts,
+)
 from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._parse_state import per_target_state
 from floe_dagster_core._retry import retry_scope, target_path_for
@@ -92,7 +98,7 @@ def check_transforms_in_manifest(
         raise validation_error(
             "CompiledArtifacts",
             "model_not_in_manifest",
-            f"transform {name!r} is not a model of the dbt project (missing: {names}). Add the "
+            f"Transform {name!r} is not a model of the dbt project (missing: {names}). Add the "
             "model to the dbt project, or remove the transform from floe.yaml; if the model "
             "exists, delete target/manifest.json so that `dbt parse` runs again.",
             (*location.split("."), index, "name"),
@@ -157,8 +163,8 @@ def build_dbt_assets(
     compute_of = {t.name: t.compute or default_compute for t in graph.order}
     translator = FloeDbtTranslator(graph.by_name, compute_of, default_compute)
     chosen = selections(models, compute_of, default_compute)
-    facts = model_facts(manifest, models, graph.by_name, translator)
-    tests = dbt_test_facts(manifest)
+    facts = OnFirstUse(partial(model_facts, manifest, models, graph.by_name, translator))
+    tests = OnFirstUse(partial(dbt_test_facts, manifest))
     if any(selection.long for selection in chosen):
         manifest = _marked(manifest, compute_of, default_compute)
     assets = [

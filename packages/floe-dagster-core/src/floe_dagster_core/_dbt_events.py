@@ -363,7 +363,7 @@ def failure_message(what: str, target: str, dispatch: ObserverDispatch, invocati
             error = None
         errors = [str(error)] if error else ["dbt exited with an error; see the step's logs"]
     return (
-        f"dbt build of {what} failed on compute target {target!r}:\n"
+        f"`dbt build` of {what} failed on compute target {target!r}:\n"
         + "\n".join(errors[:20])
         + "\nFix the model's SQL or the dbt profile, then re-materialize the asset."
     )

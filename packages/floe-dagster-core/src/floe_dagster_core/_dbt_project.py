@@ -224,7 +224,7 @@ def resolve_dbt_project(
         )  # fmt: skip
         if any(not isinstance(v, str) for v in extra.values()):
             raise DbtProjectError(
-                "compute_targets define dbt outputs, which need compiled dbt_profiles to be "
+                "`compute_targets` define dbt outputs, which need compiled dbt_profiles to be "
                 f"added to; the artifacts carry none and {checked_in} is a developer's file. "
                 "Recompile the product with floe platform compile."
             )
@@ -289,7 +289,7 @@ def _compiled_profile(
     raise validation_error(
         "CompiledArtifacts",
         "profile_not_found",
-        f"dbt_project.yml names {asked}, but the compiled dbt_profiles hold {names}. Set "
+        f"`dbt_project.yml` names {asked}, but the compiled dbt_profiles hold {names}. Set "
         "profile: in dbt_project.yml to the product's profile, or recompile the product with "
         "floe platform compile.",
         ("dbt_profiles",),
@@ -311,7 +311,7 @@ def _checked_in_profile(path: Path, wanted: str | None) -> tuple[str, Mapping[st
         return str(name), profile
     names = ", ".join(repr(k) for k in profiles) or "none"
     raise DbtProjectError(
-        f"dbt_project.yml names profile {wanted!r}, but {path} holds {names}. Add that profile "
+        f"`dbt_project.yml` names profile {wanted!r}, but {path} holds {names}. Add that profile "
         "to the file, or compile the product with floe platform compile so that the platform's "
         "profile is used."
     )
@@ -329,7 +329,7 @@ def _platform_outputs(
             continue
         if compute in outputs:
             raise DbtProjectError(
-                f"compute_targets.{compute} defines a dbt output, but the compiled profile has a "
+                f"`compute_targets.{compute}` defines a dbt output, but the compiled profile has a "
                 f"target {compute!r} already. Rename the compute target, or map it to that "
                 f"target by name (compute_targets: {{{compute}: {compute}}})."
             )
@@ -380,7 +380,7 @@ def _undefined(
         if target
         else f"runs on compute target {compute!r}, which"
     )
-    subject = f"compute_targets.{compute}" if target else f"Transform {first!r}{more}"
+    subject = f"`compute_targets.{compute}`" if target else f"Transform {first!r}{more}"
     raise validation_error(
         "CompiledArtifacts",
         "undefined_compute",

@@ -195,7 +195,7 @@ def _manifest(
         return manifest
     if project is None:
         raise ValueError(
-            "assets='dbt_manifest' needs the product's dbt project or manifest: pass "
+            "`assets='dbt_manifest'` needs the product's dbt project or manifest: pass "
             "project_dir (the folder holding dbt_project.yml) or manifest=."
         )
     return load_manifest(project)
@@ -222,7 +222,7 @@ class _MissingProject:
                 def cli(self, args: Sequence[str], **_: Any) -> Any:
                     raise dg.Failure(
                         description=(
-                            f"no dbt project is configured for compute target {self.compute!r}, "
+                            f"No dbt project is configured for compute target {self.compute!r}, "
                             f"so `dbt {' '.join(args)}` cannot run. Set project_dir in the "
                             "orchestrator plugin config (plugins.orchestrator.config.project_dir)"
                             " or keep compiled_artifacts.json beside dbt_project.yml."

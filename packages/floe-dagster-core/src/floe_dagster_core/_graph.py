@@ -110,7 +110,7 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
         if not IDENTIFIER.fullmatch(t.name) or len(t.name) > MAX_NAME_LENGTH:
             raise graph_error(
                 "invalid_identifier",
-                f"{where}.name: {t.name!r} is not a valid dbt model name. A name starts with a "
+                f"`{where}.name`: {t.name!r} is not a valid dbt model name. A name starts with a "
                 "letter or underscore, has only letters, digits and underscores, and at most "
                 f"{MAX_NAME_LENGTH} characters (e.g. 'stg_customers'). Rename the model in "
                 "floe.yaml and in the dbt project.",
@@ -119,8 +119,8 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
         if t.name in DAGSTER_RESERVED:
             raise graph_error(
                 "invalid_identifier",
-                f"{where}.name: {t.name!r} is a name Dagster reserves (a Python keyword or one of "
-                f"{', '.join(sorted(DAGSTER_RESERVED - set(keyword.kwlist)))}), so the model's "
+                f"`{where}.name`: {t.name!r} is a name Dagster reserves (a Python keyword or one "
+                f"of {', '.join(sorted(DAGSTER_RESERVED - set(keyword.kwlist)))}), so the model's "
                 "asset cannot be built. Rename the model in floe.yaml and in the dbt project "
                 f"(e.g. '{t.name}_model').",
                 name=t.name,
@@ -129,7 +129,7 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
             if not UPSTREAM.fullmatch(up):
                 raise graph_error(
                     "invalid_identifier",
-                    f"{where}.depends_on: transform {t.name!r} depends on {up!r}, which is not a "
+                    f"`{where}.depends_on`: transform {t.name!r} depends on {up!r}, which is not a "
                     "valid dbt model or source name (letters, digits and underscores, optionally "
                     "'source.table'). Fix the dependency in floe.yaml.",
                     name=t.name,
@@ -137,7 +137,7 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
         if t.materialization not in MATERIALIZATIONS:
             raise graph_error(
                 "unknown_materialization",
-                f"{where}.materialization: transform {t.name!r} has materialization "
+                f"`{where}.materialization`: transform {t.name!r} has materialization "
                 f"{t.materialization!r}, which is not a dbt materialization. Use one of: "
                 f"{', '.join(sorted(MATERIALIZATIONS))}.",
                 name=t.name,
@@ -146,7 +146,7 @@ def _check_fields(transforms: Sequence[TransformModel], location: str) -> None:
             if not TAG.fullmatch(tag):
                 raise graph_error(
                     "invalid_tag",
-                    f"{where}.tags: transform {t.name!r} has tag {tag!r}, which Dagster cannot "
+                    f"`{where}.tags`: transform {t.name!r} has tag {tag!r}, which Dagster cannot "
                     "carry. A tag has 1 to 63 letters, digits, '_', '.' or '-'. Rename the tag in "
                     "floe.yaml.",
                     name=t.name,
@@ -174,7 +174,7 @@ def check_compute(compute: str, where: str, subject: str, fix_in: str) -> None:
     if not IDENTIFIER.fullmatch(compute):
         raise graph_error(
             "invalid_identifier",
-            f"{where}: {subject} {compute!r}, which is not a valid dbt target name. A compute "
+            f"`{where}`: {subject} {compute!r}, which is not a valid dbt target name. A compute "
             "target name starts with a letter or underscore and has only letters, digits and "
             f"underscores (e.g. 'duckdb'); it becomes the dbt target, the dbt selector "
             f"'tag:floe_compute__<name>' and the Dagster resource key 'dbt_<name>'. Fix it in "
@@ -192,7 +192,7 @@ def _check_duplicates(
         if t.name in by_name:
             raise graph_error(
                 "duplicate_transform",
-                f"duplicate transform name {t.name!r}: {location}[{first_index[t.name]}] and "
+                f"Duplicate transform name {t.name!r}: {location}[{first_index[t.name]}] and "
                 f"{location}[{index}] are both named {t.name!r}. Transform names must be unique; "
                 "rename or remove one of them in floe.yaml.",
                 name=t.name,
@@ -228,7 +228,7 @@ def _topological_order(
         path = " -> ".join(cycle)
         raise graph_error(
             "dependency_cycle",
-            f"transform {cycle[0]!r} depends on {cycle[1]!r}, which forms a cycle: {path}. "
+            f"Transform {cycle[0]!r} depends on {cycle[1]!r}, which forms a cycle: {path}. "
             "Remove one of these dependencies in floe.yaml.",
             cycle=cycle,
         )

@@ -5,19 +5,57 @@ itself, schema, alias, compute target, documented columns), its own description,
 columns, config, file, unique id and compiled-SQL path, and its floe facts (quality tier). For
 every dbt test: the model it tests, its column, severity and kind. Observers (lineage above all)
 build their events from these and from what dbt reports during the run.
+
+Only a run needs them, so ``OnFirstUse`` computes them when a step first asks, not when the
+definitions load (a code server that only serves the UI never pays for them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from floe_dagster_core._dbt_events import ModelFacts
 from floe_dagster_core._transform import TransformModel
 
 _ASSET_TYPES = ("model", "seed", "snapshot", "source")
+_V = TypeVar("_V")
 _CONFIG_KEYS = ("materialized", "access", "owner", "group")
+
+
+class OnFirstUse(Mapping[str, _V], Generic[_V]):
+    """A mapping built by ``build`` on its first use, once, whichever thread asks first.
+
+    Examples:
+        >>> calls = []
+        >>> facts = OnFirstUse(lambda: calls.append(1) or {"a": 1})
+        >>> calls, facts["a"], facts.get("b"), len(facts), calls
+        ([], 1, None, 1, [1])
+    """
+
+    def __init__(self, build: Callable[[], Mapping[str, _V]]) -> None:
+        self._build: Callable[[], Mapping[str, _V]] | None = build
+        self._built: Mapping[str, _V] = {}
+        self._lock = threading.Lock()
+
+    def _mapping(self) -> Mapping[str, _V]:
+        if self._build is not None:
+            with self._lock:
+                if self._build is not None:
+                    self._built = self._build()
+                    self._build = None
+        return self._built
+
+    def __getitem__(self, key: str) -> _V:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
 
 
 @dataclass(frozen=True)

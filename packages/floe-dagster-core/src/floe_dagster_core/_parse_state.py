@@ -12,6 +12,10 @@ it from its target's state and leaves dbt's fresh state there when the invocatio
 atomic replace, so concurrent steps never read half a file). The first run of a target parses
 the project in full, as dagster-dbt's would; every later run of it parses only what changed.
 Nothing is parsed ahead when definitions load: loading stays one ``dbt parse`` (the manifest).
+
+``prepare_parse_states(project, computes)`` parses the project once per dbt target ahead of any
+run (``floe-dagster prepare``, at image build or deploy time, like dagster-dbt's ``prepare``), so
+that not even a target's first run parses the whole project.
 """
 
 from __future__ import annotations
@@ -19,13 +23,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from floe_dagster_core._dbt_project import DbtProject
 
 STATE_FILE = "partial_parse.msgpack"
 STATE_FOLDER = "floe-parse"
+PREPARE_FOLDER = "floe-prepare"  # under dbt's target folder: one ``dbt parse`` per target
 DEFAULT_TARGET = "default"  # the key of the profile's default target (no --target given)
 
 
@@ -72,6 +81,69 @@ def per_target_state(dbt: Any, target_path: Path) -> Iterator[None]:
     finally:
         if fresh.is_file() and _stamp(fresh) != before:
             _replace(fresh, kept)
+
+
+@dataclass(frozen=True)
+class PreparedTarget:
+    """One dbt target's partial-parse state, prepared by ``prepare_parse_states``."""
+
+    target: str  # the dbt target (``default``: the profile's default target)
+    computes: tuple[str, ...]  # the compute targets that run on it
+    state: Path  # the kept state file
+    seconds: float  # how long its ``dbt parse`` took
+
+
+def prepare_parse_states(project: DbtProject, computes: Iterable[str]) -> list[PreparedTarget]:
+    """Parse ``project`` once per dbt target that ``computes`` run on; keep each target's state.
+
+    Runs ``dbt parse`` in ``target/floe-prepare/<target>/`` through the same resource a run uses
+    (profile, profiles folder and target), inside ``per_target_state``: what dbt leaves there
+    becomes the target's kept state, which every run on that target then starts from.
+
+    Raises:
+        DbtProjectError: ``dbt parse`` failed on a target (dbt's own error is in the message).
+    """
+    import time
+
+    from floe_dagster_core._errors import DbtProjectError
+
+    by_target: dict[str, list[str]] = {}
+    for compute in computes:
+        by_target.setdefault(project.target_of(compute) or DEFAULT_TARGET, []).append(compute)
+    prepared = []
+    for target, on_it in by_target.items():
+        dbt = project.resource(on_it[0])
+        folder = target_base(project.project_dir) / PREPARE_FOLDER / target
+        shutil.rmtree(
+            folder, ignore_errors=True
+        )  # an earlier prepare's files; the kept state stays
+        started = time.perf_counter()
+        with per_target_state(dbt, folder):
+            invocation = dbt.cli(["parse"], target_path=folder, raise_on_error=False)
+            invocation.wait()
+        if not invocation.is_successful():
+            raise DbtProjectError(
+                f"`dbt parse` failed on dbt target {target!r} (compute {', '.join(on_it)}) in "
+                f"{project.project_dir}: {_error_of(invocation)}. Fix the dbt project or the "
+                "profile, then prepare it again."
+            )
+        prepared.append(
+            PreparedTarget(
+                target,
+                tuple(on_it),
+                state_file(project.project_dir, None if target == DEFAULT_TARGET else target),
+                time.perf_counter() - started,
+            )
+        )
+    return prepared
+
+
+def _error_of(invocation: Any) -> str:
+    try:
+        error = invocation.get_error()
+    except Exception:  # noqa: BLE001 - only used to enrich the message
+        error = None
+    return str(error).rstrip(".") if error else "dbt gave no error message"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

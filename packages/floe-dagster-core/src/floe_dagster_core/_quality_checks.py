@@ -58,7 +58,7 @@ def build_quality_checks(
             raise validation_error(
                 "CompiledArtifacts",
                 "quality_check_model",
-                f"quality check {check.name!r} is declared on {check.model!r}, which is not a "
+                f"Quality check {check.name!r} is declared on {check.model!r}, which is not a "
                 "transform of the product. Declare it on one of the transforms in floe.yaml.",
                 ("transforms", "models", index, "quality_checks"),
                 check.model,

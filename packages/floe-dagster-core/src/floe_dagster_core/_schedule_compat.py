@@ -74,7 +74,7 @@ def tick_times(schedule: _Scheduled, start: dt.datetime) -> Iterator[dt.datetime
 
     if start.tzinfo is None:
         raise ValueError(
-            f"tick_times needs a time-zone-aware start, got the naive {start.isoformat()}; pass "
+            f"`tick_times` needs a time-zone-aware start, got the naive {start.isoformat()}; pass "
             "e.g. datetime(2024, 3, 9, tzinfo=timezone.utc)."
         )
     yield from schedule_execution_time_iterator(

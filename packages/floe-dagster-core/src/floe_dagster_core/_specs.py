@@ -141,7 +141,7 @@ def check_resource_keys(computes: Iterable[tuple[str, str]]) -> None:
         if seen[1] != compute:
             raise graph_error(
                 "resource_key_collision",
-                f"compute targets {seen[1]!r} ({seen[0]}) and {compute!r} ({where}) both become "
+                f"Compute targets {seen[1]!r} ({seen[0]}) and {compute!r} ({where}) both become "
                 f"the Dagster resource key {key!r}, so one dbt resource would run the models of "
                 "both. Rename one of them: a compute target name has only letters, digits and "
                 "underscores (e.g. 'duckdb').",

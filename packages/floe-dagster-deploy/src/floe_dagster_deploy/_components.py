@@ -101,7 +101,7 @@ class Component(ValuesModel):
         problems = self.resources.problems()
         if problems:
             raise ValueError(
-                f"{self.values_key}: {'; '.join(problems)}. Lower the request or raise the "
+                f"`{self.values_key}`: {'; '.join(problems)}. Lower the request or raise the "
                 f"limit in {self.values_key}.resources."
             )
         return self

@@ -58,7 +58,7 @@ class EnvVarSource(ValuesModel):
     @model_validator(mode="after")
     def _one_source(self) -> EnvVarSource:
         if (self.secret_key_ref is None) == (self.config_map_key_ref is None):
-            raise ValueError("valueFrom needs exactly one of secretKeyRef or configMapKeyRef")
+            raise ValueError("`valueFrom` needs exactly one of secretKeyRef or configMapKeyRef.")
         return self
 
 
@@ -90,10 +90,10 @@ class EnvVar(ValuesModel):
     @model_validator(mode="after")
     def _one_value(self) -> EnvVar:
         if (self.value is None) == (self.value_from is None):
-            raise ValueError(f"env {self.name} needs exactly one of value or valueFrom")
+            raise ValueError(f"Env {self.name} needs exactly one of value or valueFrom.")
         if self.value is not None and is_password_like(self.name) and not is_file_path(self.value):
             raise ValueError(
-                f"env {self.name} looks like a password, and a literal value would be stored in "
+                f"Env {self.name} looks like a password, and a literal value would be stored in "
                 "plain text in the Deployment and the instance ConfigMap: use valueFrom: "
                 "{secretKeyRef: {name: <secret>, key: <key>}} or envFrom a Secret instead. A "
                 f"name is password-like when it contains one of {', '.join(PASSWORD_LIKE_WORDS)}"
@@ -122,7 +122,7 @@ class EnvFromSource(ValuesModel):
     @model_validator(mode="after")
     def _one_source(self) -> EnvFromSource:
         if (self.secret_ref is None) == (self.config_map_ref is None):
-            raise ValueError("envFrom needs exactly one of secretRef or configMapRef per entry")
+            raise ValueError("`envFrom` needs exactly one of secretRef or configMapRef per entry.")
         return self
 
 

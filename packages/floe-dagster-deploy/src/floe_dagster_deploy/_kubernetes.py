@@ -32,14 +32,14 @@ def _not_dot_key(key: str) -> str:
     if key in (".", "..") or key.startswith(".."):
         raise ValueError(
             f"{key!r} is not a valid Secret or ConfigMap key: it may not be '.', '..' or start "
-            "with '..'"
+            "with '..'."
         )
     return key
 
 
 def _no_dot_dot(path: str) -> str:
     if ".." in path.strip("/").split("/"):
-        raise ValueError(f"{path!r} has a '..' segment; give the path without it")
+        raise ValueError(f"{path!r} has a '..' segment; give the path without it.")
     return path
 
 

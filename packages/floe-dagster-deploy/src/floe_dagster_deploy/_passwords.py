@@ -110,7 +110,7 @@ def refuse_password_like(
     """
     found = password_like_keys(values)
     if found:
-        keys = ", ".join(f"{where}.{key}" for key in found)
+        keys = ", ".join(f"`{where}.{key}`" for key in found)
         raise ValueError(
             f"{keys} looks like a password, and its value would be stored in plain text in a "
             f"ConfigMap: remove it and {fix}. A key is password-like when it contains one of "

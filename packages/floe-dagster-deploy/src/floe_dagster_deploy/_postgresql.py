@@ -107,10 +107,13 @@ class Postgresql(ValuesModel):
     def _external_needs_host(self) -> Postgresql:
         if not self.enabled and not self.host:
             raise ValueError(
-                "postgresql.host is empty while postgresql.enabled is false: set host to the "
-                "external PostgreSQL server, or enable the embedded one"
+                "`postgresql.host` is empty while postgresql.enabled is false: set host to the "
+                "external PostgreSQL server, or enable the embedded one."
             )
         problems = self.resources.problems()
         if problems:
-            raise ValueError(f"postgresql: {'; '.join(problems)}")
+            raise ValueError(
+                f"`postgresql`: {'; '.join(problems)}. Lower the request or raise the limit in "
+                "postgresql.resources."
+            )
         return self

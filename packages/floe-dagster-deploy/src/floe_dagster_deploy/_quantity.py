@@ -45,7 +45,7 @@ def cpu_millicores(quantity: str) -> Decimal:
     if not re.fullmatch(CPU_PATTERN, quantity):
         raise ValueError(
             f"{quantity!r} is not a Kubernetes CPU quantity; write cores or millicores, "
-            'e.g. "500m", "2" or "0.5"'
+            'e.g. "500m", "2" or "0.5".'
         )
     if quantity.endswith("m"):
         return Decimal(quantity[:-1])
@@ -63,7 +63,7 @@ def memory_bytes(quantity: str) -> Decimal:
     if not re.fullmatch(MEMORY_PATTERN, quantity) or match is None:
         raise ValueError(
             f"{quantity!r} is not a Kubernetes memory quantity; write bytes with a suffix, "
-            'e.g. "512Mi", "1Gi" or "4G"'
+            'e.g. "512Mi", "1Gi" or "4G".'
         )
     number, suffix = match.groups()
     return Decimal(number) * _MEMORY_FACTORS[suffix]
@@ -72,14 +72,14 @@ def memory_bytes(quantity: str) -> Decimal:
 def _check_cpu(value: str) -> str:
     """Refuse anything but a positive CPU quantity."""
     if cpu_millicores(value) <= 0:
-        raise ValueError(f'CPU quantity {value!r} must be above zero, e.g. "100m"')
+        raise ValueError(f'CPU quantity {value!r} must be above zero, e.g. "100m".')
     return value
 
 
 def _check_memory(value: str) -> str:
     """Refuse anything but a positive memory quantity."""
     if memory_bytes(value) <= 0:
-        raise ValueError(f'memory quantity {value!r} must be above zero, e.g. "256Mi"')
+        raise ValueError(f'Memory quantity {value!r} must be above zero, e.g. "256Mi".')
     return value
 
 

@@ -77,5 +77,8 @@ class RunLauncher(ValuesModel):
     def _requests_within_limits(self) -> RunLauncher:
         problems = self.resources.problems()
         if problems:
-            raise ValueError(f"runLauncher: {'; '.join(problems)}")
+            raise ValueError(
+                f"`runLauncher`: {'; '.join(problems)}. Lower the request or raise the limit in "
+                "runLauncher.resources."
+            )
         return self

@@ -79,7 +79,7 @@ class WebserverService(ValuesModel):
     def _public_only_on_purpose(self) -> WebserverService:
         if self.type in _PUBLIC_TYPES and not self.allow_public:
             raise ValueError(
-                f"dagster-webserver.service.type is {self.type}, which exposes the webserver "
+                f"`dagster-webserver.service.type` is {self.type}, which exposes the webserver "
                 "outside the cluster, but neither the webserver nor the gRPC code server has "
                 "authentication: anyone who reaches it can launch runs with the product's "
                 "credentials. Keep ClusterIP and use kubectl port-forward or an authenticating "
@@ -230,14 +230,14 @@ class HelmValues(ValuesModel):
     @model_validator(mode="after")
     def _environments_fit_their_pods(self) -> HelmValues:
         # run pods get the user code's env and the run launcher's: names may not clash across
-        problems = environment_problems("dagster-user-code", [self.user_code]) or (
+        problems = environment_problems("`dagster-user-code`", [self.user_code]) or (
             environment_problems(
-                "runLauncher (run pods also get dagster-user-code's)",
+                "`runLauncher` (run pods also get dagster-user-code's)",
                 [self.user_code, self.run_launcher],
             )
         )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("; ".join(problems) + ".")
         return self
 
     @classmethod

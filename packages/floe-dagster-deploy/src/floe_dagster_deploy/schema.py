@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(values_yaml())
         return 0
     if args:
-        print(f"unknown arguments {args}; usage: [--values]", file=sys.stderr)
+        print(f"Unknown arguments {args}; usage: [--values].", file=sys.stderr)
         return 2
     sys.stdout.write(values_schema_json())
     return 0

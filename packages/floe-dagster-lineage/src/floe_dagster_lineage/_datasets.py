@@ -109,8 +109,8 @@ def namespace_for_profile(output: Mapping[str, Any]) -> str:
         # the keys only: the output's values hold the warehouse password
         keys = ", ".join(sorted(map(str, output))) or "none"
         raise LineageError(
-            f"dbt profile output (keys: {keys}) has no 'type'; set the output's type to its dbt "
-            "adapter, e.g. {'type': 'duckdb', 'path': 'warehouse.duckdb'}."
+            f"The dbt profile output (keys: {keys}) has no 'type'; set the output's type to its "
+            "dbt adapter, e.g. {'type': 'duckdb', 'path': 'warehouse.duckdb'}."
         )
     kind = str(kind)
     if kind == "duckdb":
@@ -168,7 +168,7 @@ def dataset_name(
     """
     names = [part for part in parts if part]
     if not names:
-        raise LineageError("an asset key with no parts cannot name a dataset; give the key a name")
+        raise LineageError("An asset key with no parts cannot name a dataset; give the key a name.")
     if len(names) == 1 and schema:
         names = [schema, *names]
     if len(names) == 2 and database:

@@ -52,7 +52,7 @@ def validate_timeout(value: Any, *, setting: str = "timeout") -> float:
         >>> validate_timeout(float("nan"), setting="lineage.timeout")
         Traceback (most recent call last):
         ...
-        floe_dagster_lineage._errors.TransportConfigError: lineage.timeout must be a number of seconds > 0 and <= 30, got nan; set it to e.g. 5.
+        floe_dagster_lineage._errors.TransportConfigError: `lineage.timeout` must be a number of seconds > 0 and <= 30, got nan; set it to e.g. 5.
     """  # noqa: E501
     number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -64,10 +64,17 @@ def validate_timeout(value: Any, *, setting: str = "timeout") -> float:
             number = None
     if number is None or not math.isfinite(number) or not 0 < number <= MAX_TIMEOUT:
         raise TransportConfigError(
-            f"{setting} must be a number of seconds > 0 and <= {MAX_TIMEOUT:g}, got {value!r}; "
-            f"set it to e.g. {DEFAULT_TIMEOUT:g}."
+            f"{_sentence_start(setting)} must be a number of seconds > 0 and <= {MAX_TIMEOUT:g}, "
+            f"got {value!r}; set it to e.g. {DEFAULT_TIMEOUT:g}."
         )
     return number
+
+
+def _sentence_start(setting: str) -> str:
+    """A setting's name to open a message: a code name in backticks, else with a capital."""
+    if " " not in setting and any(mark in setting for mark in "._"):
+        return f"`{setting}`"
+    return setting[:1].upper() + setting[1:]
 
 
 class _Job:
@@ -126,15 +133,15 @@ class SendWorker:
                 if self._abandoned:
                     running = time.monotonic() - self._busy_since
                     raise DeliveryError(
-                        f"the previous send through the {self.name} transport is still running "
+                        f"The previous send through the {self.name} transport is still running "
                         f"after {running:.1f} s (abandoned at its deadline); this event is not "
-                        "attempted, so that no more than one send is ever stuck"
+                        "attempted, so that no more than one send is ever stuck."
                     )
                 remaining = ends - time.monotonic()
                 if remaining <= 0:
                     raise DeliveryError(
-                        f"the {self.name} transport was busy with another event for the whole "
-                        f"deadline of {deadline:g} s"
+                        f"The {self.name} transport was busy with another event for the whole "
+                        f"deadline of {deadline:g} s."
                     )
                 self._free.wait(remaining)
             self._busy_since = time.monotonic()
@@ -152,8 +159,8 @@ class SendWorker:
                 if not job.done.is_set():
                     self._abandoned = True
                     raise DeliveryError(
-                        f"the {self.name} transport did not deliver within the deadline of "
-                        f"{deadline:g} s; the send was abandoned"
+                        f"The {self.name} transport did not deliver within the deadline of "
+                        f"{deadline:g} s; the send was abandoned."
                     )
         if job.error is not None:
             raise job.error

@@ -345,7 +345,7 @@ class LineageEmitter:
                 "deliver: %s. It and the events after it stay in the spool, in order.",
                 spool.path,
                 self.transport.name,
-                errors[-1],
+                errors[-1].removesuffix("."),  # its own period: the sentence goes on
             )
         if not summary.remaining:
             return None
@@ -375,7 +375,7 @@ class LineageEmitter:
             event.run.runId,
             self.transport.name,
             elapsed,
-            reason,
+            reason.removesuffix("."),  # its own period: the sentence goes on
             outcome,
             counts,
         )
@@ -388,7 +388,7 @@ class LineageEmitter:
         try:
             appended = spool.append(payload)
         except SpoolError as error:
-            return f"this event is dropped: {error}", False
+            return f"this event is dropped: {str(error).removesuffix('.')}", False
         if not appended:
             return (
                 f"this event is dropped: the spool {spool.path} is full ({spool.size()} bytes, "

@@ -35,7 +35,7 @@ def event_type_name(event_type: Any) -> str:
     name = str(value).upper() if isinstance(value, str) else None
     if name not in EVENT_TYPES:
         raise LineageError(
-            f"unknown OpenLineage event type {event_type!r}; use one of {', '.join(EVENT_TYPES)}."
+            f"Unknown OpenLineage event type {event_type!r}; use one of {', '.join(EVENT_TYPES)}."
         )
     return name
 
@@ -52,7 +52,7 @@ def as_uuid(run_id: UUID | str | None) -> UUID:
         return UUID(str(run_id))
     except ValueError:
         raise LineageError(
-            f"run_id {run_id!r} is not a UUID; OpenLineage run ids are UUIDs. Pass a uuid.UUID, "
+            f"`run_id` {run_id!r} is not a UUID; OpenLineage run ids are UUIDs. Pass a uuid.UUID, "
             "its string, or None to generate one."
         ) from None
 
@@ -83,7 +83,7 @@ def _datasets(datasets: Iterable[Any] | None, side: str, producer: str) -> list[
             facets = getattr(dataset, "facets", None)
         if not isinstance(namespace, str) or not namespace or not isinstance(name, str) or not name:
             raise LineageError(
-                f"{side}[{index}] ({dataset!r}) needs a non-empty namespace and name; pass a "
+                f"`{side}[{index}]` ({dataset!r}) needs a non-empty namespace and name; pass a "
                 "Dataset(namespace, name, facets), a floe LineageDataset or a dict with those keys."
             )
         facets = dict(facets or {})
@@ -153,9 +153,9 @@ def build_run_event(
 
     name = event_type_name(event_type)
     if not job_name:
-        raise LineageError(f"job_name must be a non-empty string, got {job_name!r}.")
+        raise LineageError(f"`job_name` must be a non-empty string, got {job_name!r}.")
     if not job_namespace:
-        raise LineageError("job_namespace must be a non-empty string, e.g. 'floe'.")
+        raise LineageError("`job_namespace` must be a non-empty string, e.g. 'floe'.")
     run_uuid = as_uuid(run_id)
     runs = complete_facets(run_facets, kind="run", where="run_facets", producer=producer)
     if name == "FAIL" and "errorMessage" not in runs:
@@ -244,7 +244,7 @@ def event_from_json(payload: str) -> Any:
             event.schemaURL = data["schemaURL"]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise LineageError(
-            f"not the JSON of an OpenLineage run event ({type(error).__name__}: {error}); "
+            f"Not the JSON of an OpenLineage run event ({type(error).__name__}: {error}); "
             "a spool holds one run event per line, as the emitter wrote it."
         ) from None
     return event

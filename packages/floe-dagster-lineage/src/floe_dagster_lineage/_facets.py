@@ -109,7 +109,7 @@ def complete_facets(
             completed[key] = _complete_dict(key, facet, kind=kind, where=where, producer=producer)
         else:
             raise FacetError(
-                f"facet {key!r} in {where} is a {type(facet).__name__}, not a facet; pass an "
+                f"Facet {key!r} in {where} is a {type(facet).__name__}, not a facet; pass an "
                 "openlineage.client.facet_v2 object or a dict of the facet's fields."
             )
     return completed
@@ -123,7 +123,7 @@ def _complete_dict(
         if "_schemaURL" not in facet:
             known = ", ".join(sorted(_STANDARD.get(kind, {})))
             raise FacetError(
-                f"facet {key!r} in {where} is not a standard OpenLineage {kind} facet and has no "
+                f"Facet {key!r} in {where} is not a standard OpenLineage {kind} facet and has no "
                 f"'_schemaURL'; add '_schemaURL' (the URL of your facet's JSON schema) or use one "
                 f"of the standard keys: {known}."
             )
@@ -137,7 +137,7 @@ def _complete_dict(
     missing = [name for name in required if name not in facet]
     if missing:
         raise FacetError(
-            f"facet {key!r} in {where} lacks the required field(s) {', '.join(missing)} of "
+            f"Facet {key!r} in {where} lacks the required field(s) {', '.join(missing)} of "
             f"{cls.__name__}; add them (required: {', '.join(required)})."
         )
     return {"_producer": producer, "_schemaURL": cls._get_schema(), **facet}

@@ -55,11 +55,11 @@ def floe_dagster_run_facet(
     for name, value in required.items():
         if not value:
             raise FacetError(
-                f"floe_dagster_run_facet needs a non-empty string {name}, got {value!r}."
+                f"`floe_dagster_run_facet` needs a non-empty string {name}, got {value!r}."
             )
     if attempt is not None and (isinstance(attempt, bool) or attempt < 1):
         raise FacetError(
-            f"floe_dagster_run_facet attempt must be a whole number >= 1, got {attempt!r}."
+            f"`floe_dagster_run_facet` attempt must be a whole number >= 1, got {attempt!r}."
         )
     facet: dict[str, Any] = {
         "_producer": producer,

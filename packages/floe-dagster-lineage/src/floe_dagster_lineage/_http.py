@@ -111,7 +111,7 @@ class HttpTransport:
             valid = False
         if not valid:
             raise TransportConfigError(
-                f"lineage transport 'http' needs an http(s) URL with a host, got {_safe(url)!r}; "
+                f"Lineage transport 'http' needs an http(s) URL with a host, got {_safe(url)!r}; "
                 "e.g. 'http://marquez:5000/api/v1/lineage'."
             )
         self.url = url
@@ -144,13 +144,13 @@ class HttpTransport:
         unknown = sorted(set(config) - _KEYS)
         if unknown:
             raise TransportConfigError(
-                f"lineage transport 'http' does not know the key(s) {', '.join(unknown)}; "
+                f"Lineage transport 'http' does not know the key(s) {', '.join(unknown)}; "
                 f"valid keys: {', '.join(sorted(_KEYS))}."
             )
         url = config.get("url")
         if not isinstance(url, str) or not url:
             raise TransportConfigError(
-                "lineage transport 'http' needs 'url', e.g. "
+                "Lineage transport 'http' needs 'url', e.g. "
                 "{'type': 'http', 'url': 'http://marquez:5000'}."
             )
         endpoint = config.get("endpoint")
@@ -161,7 +161,7 @@ class HttpTransport:
         compression = config.get("compression")
         if compression not in (None, "gzip"):
             raise TransportConfigError(
-                f"lineage transport 'http' compression must be 'gzip' or absent, got "
+                f"Lineage transport 'http' compression must be 'gzip' or absent, got "
                 f"{compression!r}."
             )
         return cls(
@@ -201,15 +201,21 @@ class HttpTransport:
             detail = response.read(300).decode("utf-8", "replace").strip()
         except TimeoutError:
             raise DeliveryError(
-                f"{_safe(self.url)} did not answer within {self.timeout:g} s"
+                f"`{_safe(self.url)}` did not answer within {self.timeout:g} s."
             ) from None
         except (OSError, http.client.HTTPException) as error:
-            raise DeliveryError(f"cannot POST to {_safe(self.url)}: {error}") from None
+            raise DeliveryError(
+                f"Cannot POST to {_safe(self.url)} ({error}). Check that the lineage receiver "
+                "is running and reachable at that URL."
+            ) from None
         finally:
             connection.close()
         if not 200 <= status < 300:
-            tail = f": {detail}" if detail else ""
-            raise DeliveryError(f"{_safe(self.url)} answered HTTP {status} {reason}{tail}")
+            answer = f"{status} {reason}".strip() + (f" ({detail})" if detail else "")
+            raise DeliveryError(
+                f"`{_safe(self.url)}` answered HTTP {answer}. Check the URL, the token and the "
+                "receiver's log."
+            )
 
     def _connection(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
         if scheme == "https":
@@ -258,7 +264,7 @@ def _token(config: Mapping[str, Any]) -> Secret | None:
     auth = config.get("auth") or {}
     if auth and auth.get("type", "api_key") != "api_key":
         raise TransportConfigError(
-            f"lineage transport 'http' supports auth type 'api_key' (a bearer token), got "
+            f"Lineage transport 'http' supports auth type 'api_key' (a bearer token), got "
             f"{auth.get('type')!r}; for other token providers use openlineage-python's transport "
             "through a 'composite' or 'transform' config."
         )
@@ -269,7 +275,7 @@ def _token(config: Mapping[str, Any]) -> Secret | None:
         name = str(config["token_env"])
         if not os.environ.get(name):
             raise TransportConfigError(
-                f"lineage transport 'http' reads its bearer token from environment variable "
+                f"Lineage transport 'http' reads its bearer token from environment variable "
                 f"{name!r}, which is not set; set it (e.g. from a Kubernetes secret) or remove "
                 "'token_env'."
             )
@@ -280,7 +286,7 @@ def _token(config: Mapping[str, Any]) -> Secret | None:
             return Secret(path.read_text(encoding="utf-8").strip())
         except OSError as error:
             raise TransportConfigError(
-                f"lineage transport 'http' cannot read its bearer token file {path}: "
+                f"Lineage transport 'http' cannot read its bearer token file {path}: "
                 f"{error.strerror}; mount the secret there or fix 'token_file'."
             ) from None
     return None

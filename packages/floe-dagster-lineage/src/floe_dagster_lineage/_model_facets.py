@@ -50,7 +50,7 @@ def datasource_facet(name: str, uri: str | None = None, *, producer: str = DEFAU
 
     if not name:
         raise FacetError(
-            "datasource_facet needs the data source's name, e.g. 'postgres://db:5432'."
+            "`datasource_facet` needs the data source's name, e.g. 'postgres://db:5432'."
         )
     candidate = safe_url(uri or name)
     return datasource_dataset.DatasourceDatasetFacet(
@@ -98,7 +98,7 @@ def documentation_facet(
         return documentation_job.DocumentationJobFacet(
             description=description, contentType=content_type, producer=producer
         )
-    raise FacetError(f"documentation_facet kind must be 'dataset' or 'job', got {kind!r}.")
+    raise FacetError(f"`documentation_facet` kind must be 'dataset' or 'job', got {kind!r}.")
 
 
 def data_quality_assertions_facet(
@@ -133,12 +133,12 @@ def data_quality_assertions_facet(
         unknown = sorted(set(item) - known)
         if unknown:
             raise FacetError(
-                f"assertion [{index}] has the unknown key(s) {', '.join(unknown)}; valid keys: "
+                f"`assertion [{index}]` has the unknown key(s) {', '.join(unknown)}; valid keys: "
                 f"{', '.join(sorted(known))}."
             )
         if not item.get("assertion") or not isinstance(item.get("success"), bool):
             raise FacetError(
-                f"assertion [{index}] needs 'assertion' (the test, e.g. 'not_null') and a "
+                f"`assertion [{index}]` needs 'assertion' (the test, e.g. 'not_null') and a "
                 f"boolean 'success', got {dict(item)!r}."
             )
         fields = {key: value for key, value in item.items() if value is not None}
@@ -172,7 +172,7 @@ def output_statistics_facet(
         bad = value is not None and (isinstance(value, bool) or not isinstance(value, int))
         if bad or (value is not None and value < 0):
             raise FacetError(
-                f"output_statistics_facet {name} must be a whole number >= 0 or None, got "
+                f"`output_statistics_facet` {name} must be a whole number >= 0 or None, got "
                 f"{value!r}."
             )
     return stats.OutputStatisticsOutputDatasetFacet(
@@ -192,7 +192,7 @@ def sql_job_facet(
     from openlineage.client.facet_v2 import sql_job
 
     if not query:
-        raise FacetError("sql_job_facet needs the query (the model's compiled SQL).")
+        raise FacetError("`sql_job_facet` needs the query (the model's compiled SQL).")
     return sql_job.SQLJobFacet(query=query, dialect=dialect, producer=producer)
 
 
@@ -219,7 +219,7 @@ def processing_engine_facet(
 
     if not name or not version:
         raise FacetError(
-            f"processing_engine_facet needs a name and a version, got {name!r} and {version!r}."
+            f"`processing_engine_facet` needs a name and a version, got {name!r} and {version!r}."
         )
     return processing_engine_run.ProcessingEngineRunFacet(
         version=str(version),
@@ -259,7 +259,7 @@ def tags_facet(
         "dataset": (tags_dataset.TagsDatasetFacet, tags_dataset.TagsDatasetFacetFields),
     }
     if kind not in classes:
-        raise FacetError(f"tags_facet kind must be one of {', '.join(_KINDS)}, got {kind!r}.")
+        raise FacetError(f"`tags_facet` kind must be one of {', '.join(_KINDS)}, got {kind!r}.")
     pairs = tags.items() if isinstance(tags, Mapping) else ((tag, True) for tag in tags)
     facet, field = classes[kind]
     return facet(

@@ -53,13 +53,15 @@ def model_job_name(
         'snapshots.shop.orders_snapshot.build.snapshot'
     """
     if not model:
-        raise LineageError("model_job_name needs the model's name, e.g. 'dim_customers'.")
+        raise LineageError("`model_job_name` needs the model's name, e.g. 'dim_customers'.")
     if command not in _COMMANDS:
         raise LineageError(
-            f"model_job_name command must be one of {', '.join(_COMMANDS)}, got {command!r}."
+            f"`model_job_name` command must be one of {', '.join(_COMMANDS)}, got {command!r}."
         )
     if kind not in _KINDS:
-        raise LineageError(f"model_job_name kind must be one of {', '.join(_KINDS)}, got {kind!r}.")
+        raise LineageError(
+            f"`model_job_name` kind must be one of {', '.join(_KINDS)}, got {kind!r}."
+        )
     name = ".".join(part for part in (database, schema, project, model) if part)
     built = command == "build"
     if kind == "model":
@@ -81,5 +83,7 @@ def product_job_name(dagster_job: str) -> str:
         'jaffle_shop_job'
     """
     if not dagster_job:
-        raise LineageError("product_job_name needs the Dagster job's name, e.g. 'jaffle_shop_job'.")
+        raise LineageError(
+            "`product_job_name` needs the Dagster job's name, e.g. 'jaffle_shop_job'."
+        )
     return dagster_job

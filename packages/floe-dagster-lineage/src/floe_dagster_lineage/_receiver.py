@@ -62,7 +62,7 @@ class LineageReceiver:
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``."""
         if self._server is None:
-            raise RuntimeError("the receiver is not started; use it in a with block")
+            raise RuntimeError("The receiver is not started; use it in a with block.")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 

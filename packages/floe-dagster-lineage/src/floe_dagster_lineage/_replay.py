@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from floe_dagster_lineage._deadline import DEFAULT_TIMEOUT, SendWorker, validate_timeout
-from floe_dagster_lineage._errors import DeliveryError, TransportConfigError
+from floe_dagster_lineage._errors import DeliveryError, LineageError, TransportConfigError
 from floe_dagster_lineage._events import event_from_json
 from floe_dagster_lineage._redact import scrub
 from floe_dagster_lineage._spool import Spool, SpoolSummary
@@ -57,7 +57,7 @@ def replay_spool(
         transport = transport_from_config(transport)
     if isinstance(transport, NoopTransport):
         raise TransportConfigError(
-            "replaying the lineage spool into the noop transport would discard its events; "
+            "Replaying the lineage spool into the noop transport would discard its events; "
             "configure a transport that delivers (http, file, console, kafka, ...)."
         )
     spool = _spool(path, spool_destination(transport))
@@ -72,7 +72,13 @@ def replay_spool(
         try:
             worker.run(lambda: chosen.send(event, payload), deadline=seconds)
         except Exception as error:  # noqa: BLE001 - re-raised, scrubbed of secrets
-            raise DeliveryError(scrub(str(error) or type(error).__name__, secrets)) from None
+            reason = scrub(str(error) or type(error).__name__, secrets)
+            if not isinstance(error, LineageError):  # a third-party text: wrapped in the style
+                reason = (
+                    f"The {chosen.name} transport cannot deliver the event ({reason}). Check its "
+                    "receiver and configuration, then replay again."
+                )
+            raise DeliveryError(reason) from None
 
     try:
         return spool.replay(send, max_events=max_events, max_seconds=max_seconds)
@@ -88,7 +94,7 @@ def _spool(path: str | Path | Spool | None, destination: str) -> Spool:
     default = default_spool_path(destination=destination)
     if default is None:
         raise TransportConfigError(
-            f"lineage spooling is switched off ({SPOOL_ENV}=off), so there is no spool to "
+            f"Lineage spooling is switched off ({SPOOL_ENV}=off), so there is no spool to "
             "replay; pass the spool's path (--spool PATH)."
         )
     return Spool(default)

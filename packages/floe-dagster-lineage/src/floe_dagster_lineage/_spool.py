@@ -97,7 +97,7 @@ class Spool:
     ) -> None:
         if isinstance(max_bytes, bool) or max_bytes <= 0:
             raise SpoolError(
-                f"the lineage spool's max_bytes must be a positive number of bytes, got "
+                f"The lineage spool's max_bytes must be a positive number of bytes, got "
                 f"{max_bytes!r}; e.g. {DEFAULT_MAX_BYTES} (64 MiB)."
             )
         self.path = Path(path)
@@ -285,8 +285,8 @@ class Spool:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise _Busy(
-                            f"the lineage spool {self.path} is locked by another process "
-                            f"({lock_path.name}) for more than {self.lock_timeout:g} s"
+                            f"The lineage spool {self.path} is locked by another process "
+                            f"({lock_path.name}) for more than {self.lock_timeout:g} s."
                         ) from None
                     time.sleep(0.01)
             try:
@@ -298,8 +298,8 @@ class Spool:
 
     def _cannot(self, what: str, error: OSError) -> str:
         return (
-            f"cannot {what} the lineage spool {self.path}: {error.strerror or error}; make its "
-            f"folder writable or set {SPOOL_ENV} to a writable file ('off' to disable spooling)"
+            f"Cannot {what} the lineage spool {self.path}: {error.strerror or error}; make its "
+            f"folder writable or set {SPOOL_ENV} to a writable file ('off' to disable spooling)."
         )
 
 

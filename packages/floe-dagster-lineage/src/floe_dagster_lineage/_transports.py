@@ -183,7 +183,7 @@ def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
     kind = config.get("type")
     if not kind:
         raise TransportConfigError(
-            f"lineage transport config {_redacted(config)} has no 'type'; set type to one of "
+            f"Lineage transport config {_redacted(config)} has no 'type'; set type to one of "
             "noop, console, file, http or another openlineage-python transport type."
         )
     if kind == "noop":
@@ -194,7 +194,7 @@ def transport_from_config(config: Mapping[str, Any] | None) -> Transport:
         path = config.get("path") or config.get("log_file_path")
         if not path:
             raise TransportConfigError(
-                "lineage transport 'file' needs 'path' (the JSON lines file to append events "
+                "Lineage transport 'file' needs 'path' (the JSON lines file to append events "
                 "to), e.g. {'type': 'file', 'path': 'lineage.jsonl'}."
             )
         return FileTransport(path)
@@ -218,7 +218,7 @@ def _openlineage_transport(config: Mapping[str, Any]) -> Transport:
         # "from None": the cause's own message may quote the configuration, secrets and all
         reason = scrub(str(error), secret_values(config))
         raise TransportConfigError(
-            f"openlineage-python cannot build a {kind!r} transport from {_redacted(config)}: "
+            f"`openlineage-python` cannot build a {kind!r} transport from {_redacted(config)}: "
             f"{reason}. Check the type (noop, console, file, http, kafka, datadog, composite, "
             "transform, ...) and that transport's options."
         ) from None

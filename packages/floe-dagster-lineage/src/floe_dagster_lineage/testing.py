@@ -91,15 +91,15 @@ class FailingTransport:
     """Fails every delivery, after waiting ``delay`` seconds (a slow receiver).
 
     Examples:
-        >>> FailingTransport("receiver down").send(None, "{}")
+        >>> FailingTransport("Receiver down.").send(None, "{}")
         Traceback (most recent call last):
         ...
-        floe_dagster_lineage._errors.DeliveryError: receiver down
+        floe_dagster_lineage._errors.DeliveryError: Receiver down.
     """
 
     name = "failing"
 
-    def __init__(self, reason: str = "delivery failed", *, delay: float = 0.0) -> None:
+    def __init__(self, reason: str = "Delivery failed.", *, delay: float = 0.0) -> None:
         self.reason = reason
         self.delay = delay
         self.attempts = 0
@@ -180,7 +180,7 @@ class SchemaValidator:
         except ImportError:  # pragma: no cover - exercised in the wheel session, not here
             raise ImportError(
                 "SchemaValidator needs jsonschema and referencing: "
-                'pip install "floe-dagster-lineage[testing]"'
+                '`pip install "floe-dagster-lineage[testing]"`.'
             ) from None
 
         with _schema_folder(spec_dir) as folder, _floe_folder(floe_schemas) as floe:
@@ -200,7 +200,7 @@ class SchemaValidator:
                 contents = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(contents, dict) or "$id" not in contents:
                     raise ValueError(
-                        f"schema {path} has no '$id'; give it the URL its facets name in "
+                        f"Schema {path} has no '$id'; give it the URL its facets name in "
                         "'_schemaURL' (without the '#/$defs/...' part)."
                     )
                 resource = Resource.from_contents(contents, default_specification=DRAFT202012)

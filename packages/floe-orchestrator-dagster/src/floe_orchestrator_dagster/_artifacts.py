@@ -156,7 +156,7 @@ def refuse_unsupported_plugins(artifacts: ProductArtifacts) -> None:
         if chosen is not None:
             raise single_error(
                 ("plugins", kind),
-                f"plugins.{kind} is set (type {chosen.type!r}), but floe-orchestrator-dagster "
+                f"`plugins.{kind}` is set (type {chosen.type!r}), but floe-orchestrator-dagster "
                 f"does not run {kind} yet: its work would be skipped without a word. Remove "
                 f"plugins.{kind} from manifest.yaml for this product, or run it with an "
                 f"orchestrator that supports {kind}.",

@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from floe_orchestrator_dagster._cli_exit import EXIT_FAILED, fail
 from floe_orchestrator_dagster._errors import FloeDagsterError
+
+if TYPE_CHECKING:
+    from floe_core.plugin_errors import PluginConfigurationError
 
 
 def _quiet_floe_logs() -> None:
@@ -58,14 +62,17 @@ def plugins(as_json: bool) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     click.echo(f"\nfloe platform plugin API: {FLOE_PLUGIN_API_VERSION}")
     if not found:
-        fail("no orchestrator plugin is installed", EXIT_FAILED)
+        fail(
+            "No orchestrator plugin is installed. Install one, e.g. floe-orchestrator-dagster.",
+            EXIT_FAILED,
+        )
 
 
 @main.command()
 @click.argument("manifest", type=click.Path(dir_okay=False, path_type=str))
 def check(manifest: str) -> None:
     """Resolve the orchestrator that MANIFEST (a floe manifest.yaml) selects."""
-    from floe_core.plugin_errors import PluginError
+    from floe_core.plugin_errors import PluginConfigurationError, PluginError
 
     from floe_orchestrator_dagster._registry import load_orchestrator
 
@@ -73,11 +80,29 @@ def check(manifest: str) -> None:
         plugin = load_orchestrator(manifest)
     except FloeDagsterError as exc:
         fail(str(exc))
+    except PluginConfigurationError as exc:
+        fail(_invalid_config(manifest, exc))
     except PluginError as exc:
-        fail(f"{manifest}: {exc}")
+        fail(
+            f"The orchestrator that {manifest} selects cannot be loaded ({exc}). Install a "
+            "release of it that supports the installed floe-core."
+        )
     click.echo(
         f"{manifest}: orchestrator {plugin.name} {plugin.version} "
         f"(floe API {plugin.floe_api_version}) resolved"
+    )
+
+
+def _invalid_config(manifest: str, exc: PluginConfigurationError) -> str:
+    """floe-core's ``PluginConfigurationError`` as one sentence: each field and its problem."""
+    problems = "; ".join(
+        f"{item.get('field') or '(root)'}: "
+        f"{str(item.get('message')).removeprefix('Value error, ').rstrip('.')}"
+        for item in exc.errors
+    )
+    return (
+        f"The plugins.orchestrator.config in {manifest} is invalid for the orchestrator plugin "
+        f"{exc.name!r}: {problems or 'floe-core gave no details'}. Fix it in the manifest."
     )
 
 
@@ -87,10 +112,12 @@ def _register_commands() -> None:
     from floe_orchestrator_dagster._cli_demo import demo
     from floe_orchestrator_dagster._cli_helm import helm_values
     from floe_orchestrator_dagster._cli_lineage import lineage
+    from floe_orchestrator_dagster._cli_prepare import prepare
 
     main.add_command(demo)
     main.add_command(helm_values)
     main.add_command(lineage)
+    main.add_command(prepare)
     main.add_command(validate_connection)
 
 

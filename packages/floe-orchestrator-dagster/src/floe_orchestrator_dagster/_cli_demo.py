@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from floe_orchestrator_dagster._cli_exit import EXIT_FAILED, fail
+
 
 @click.command("demo")
 @click.option(
@@ -33,8 +35,7 @@ def demo(folder: Path) -> None:
     try:
         report = run_demo(folder, echo)
     except DemoError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        fail(str(exc), EXIT_FAILED)
 
     click.echo(f"\nProduct {report.product}: {len(report.assets)} assets materialized")
     click.echo(f"  {'asset':<28} {'compute':<18} {'rows':>6}")

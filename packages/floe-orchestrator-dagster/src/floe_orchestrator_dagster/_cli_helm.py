@@ -7,33 +7,29 @@ Prints the values for one workload size as YAML (or writes them with ``-o``), re
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
+
+from floe_orchestrator_dagster._cli_exit import fail
 
 if TYPE_CHECKING:
     from floe_orchestrator_dagster._deploy_settings import DeploySettings
 
-EXIT_BAD_INPUT = 2
 
+def _first_error(exc: Exception) -> tuple[str, str]:
+    """The first problem of a pydantic ValidationError: the field path, and what is wrong.
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _first_error(exc: Exception) -> str:
-    """One line from a pydantic ValidationError: the field path and what is wrong."""
+    The path is empty for another error; the text has no period at its end.
+    """
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        return f"{where}: {message}" if where else message
-    return str(exc).splitlines()[0]
+        return where, str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+    return "", str(exc).splitlines()[0].rstrip(".")
 
 
 @click.command("helm-values")
@@ -68,8 +64,8 @@ def helm_values(size: str | None, manifest: Path | None, output: Path | None) ->
     from floe_orchestrator_dagster._deploy_settings import DeploySettings
 
     if size is not None and size not in WORKLOAD_SIZES:
-        _fail(
-            f"unknown workload size {size!r} for --size. Valid options: "
+        fail(
+            f"Unknown workload size {size!r} for --size. Valid options: "
             f"{', '.join(WORKLOAD_SIZES)}."
         )
     settings = _settings_from_manifest(manifest) if manifest else DeploySettings()
@@ -78,7 +74,11 @@ def helm_values(size: str | None, manifest: Path | None, output: Path | None) ->
     try:
         values = build(settings)
     except ValueError as exc:
-        _fail(_first_error(exc))
+        where, problem = _first_error(exc)
+        fail(
+            f"The Helm values cannot be built: {f'{where}: ' if where else ''}{problem}. Fix the "
+            "deploy settings (plugins.orchestrator.config.deploy in manifest.yaml)."
+        )
     text = yaml.safe_dump(values, sort_keys=False)
     if output is None:
         click.echo(text, nl=False)
@@ -86,7 +86,7 @@ def helm_values(size: str | None, manifest: Path | None, output: Path | None) ->
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}. Choose a writable path for -o.")
+        fail(f"Cannot write {output}: {exc.strerror}. Choose a writable path for -o.")
     click.echo(f"wrote Helm values ({settings.workload_size}) to {output}", err=True)
 
 
@@ -100,9 +100,9 @@ def _settings_from_manifest(path: Path) -> DeploySettings:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}. Pass an existing manifest.yaml.")
+        fail(f"Cannot read {path}: {exc.strerror}. Pass an existing manifest.yaml.")
     except yaml.YAMLError as exc:
-        _fail(f"{path} is not valid YAML ({str(exc).splitlines()[0]}). Fix the file.")
+        fail(f"The manifest {path} is not valid YAML ({str(exc).splitlines()[0]}). Fix the file.")
     plugins = document.get("plugins") if isinstance(document, dict) else None
     orchestrator = plugins.get("orchestrator") if isinstance(plugins, dict) else None
     config = orchestrator.get("config") if isinstance(orchestrator, dict) else None
@@ -110,4 +110,6 @@ def _settings_from_manifest(path: Path) -> DeploySettings:
     try:
         return DeploySettings.model_validate(deploy or {})
     except ValidationError as exc:
-        _fail(f"{path}: plugins.orchestrator.config.deploy.{_first_error(exc)}")
+        where, problem = _first_error(exc)
+        field = ".".join(["plugins.orchestrator.config.deploy", *([where] if where else [])])
+        fail(f"The manifest {path} has an invalid {field}: {problem}. Fix it in the manifest.")

@@ -50,10 +50,23 @@ def replay(
         transport = _transport(url, artifacts)
         summary = replay_spool(spool, transport=transport, deadline=timeout)
     except (LineageError, FloeDagsterError, ValueError, OSError) as error:
-        fail(str(error), EXIT_BAD_INPUT)
+        fail(_sentence(error), EXIT_BAD_INPUT)
     click.echo(str(summary))
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _sentence(error: Exception) -> str:
+    """What ``replay`` prints for ``error``: one styled sentence, never pydantic's dump."""
+    from pydantic import ValidationError
+
+    if isinstance(error, OSError) and error.strerror:
+        where = f" {error.filename}" if error.filename else ""
+        return f"Cannot use the file{where}: {error.strerror}. Check the path and its permissions."
+    if isinstance(error, ValidationError):
+        texts = [str(issue["msg"]).rstrip(".") for issue in error.errors()]
+        return ". ".join(text[:1].upper() + text[1:] for text in texts) + "."
+    return str(error)
 
 
 def _transport(url: str | None, artifacts: Path | None) -> Any:

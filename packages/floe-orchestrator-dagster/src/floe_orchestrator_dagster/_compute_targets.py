@@ -47,7 +47,9 @@ class ComputeTarget(BaseModel):
                 "plugin, with its config), not both and not neither."
             )
         if self.config is not None and self.plugin is None:
-            raise ValueError("config belongs with plugin: name the floe compute plugin it is for.")
+            raise ValueError(
+                "`config` belongs with `plugin`: name the floe compute plugin it is for."
+            )
         return self
 
 
@@ -92,9 +94,9 @@ def _plugin_output(compute: str, plugin_name: str, config: Mapping[str, Any]) ->
     except PluginNotFoundError:
         installed = sorted(found.list_all().get(PluginType.COMPUTE, []))
         raise ValueError(
-            f"compute_targets.{compute}.plugin is {plugin_name!r}, which is not an installed floe "
-            f"compute plugin; installed: {', '.join(installed) or 'none'}. Install it (e.g. pip "
-            f"install floe-compute-{plugin_name}) or name an installed one."
+            f"`compute_targets.{compute}.plugin` is {plugin_name!r}, which is not an installed "
+            f"floe compute plugin; installed: {', '.join(installed) or 'none'}. Install it (e.g. "
+            f"pip install floe-compute-{plugin_name}) or name an installed one."
         ) from None
     settings = dict(config)
     compute_config = ComputeConfig(

@@ -188,8 +188,8 @@ def config_from_artifacts(artifacts: ProductArtifacts) -> DagsterPluginConfig:
                         "message": (
                             f"Field plugins.orchestrator.config."
                             f"{'.'.join(str(p) for p in issue['loc'])} is invalid: "
-                            f"{issue['msg'][:1].lower()}{issue['msg'][1:]}. Fix the Dagster "
-                            "plugin's config in manifest.yaml and recompile the product."
+                            f"{issue['msg'][:1].lower()}{issue['msg'][1:].rstrip('.')}. Fix the "
+                            "Dagster plugin's config in manifest.yaml and recompile the product."
                         )
                     },
                 ),

@@ -145,14 +145,15 @@ def compile_product(folder: Path) -> Path:
         )
     except FileNotFoundError:
         raise DemoError(
-            "the floe command (floe-core) is not installed: "
-            "pip install 'floe-orchestrator-dagster[demo]'"
+            "The floe command (floe-core) is not installed: "
+            "pip install 'floe-orchestrator-dagster[demo]'."
         ) from None
     artifacts = folder / "compiled_artifacts.json"
     if done.returncode != 0 or not artifacts.is_file():
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise DemoError(
-            f"floe platform compile failed (exit {done.returncode}): {' | '.join(tail)}"
+            f"`floe platform compile` failed (exit {done.returncode}): {' | '.join(tail)}. "
+            "Fix what it reports, then run the demo again."
         )
     return artifacts
 
@@ -248,7 +249,7 @@ def _materialize(defs: Any, report: DemoReport, gateway: Any) -> None:
     if not result.success:
         failed = [a for a in report.assets.values() if a.ok is False]
         detail = f"{failed[0].model}: {failed[0].error}" if failed else "see the Dagster log"
-        raise DemoError(f"the run of {report.job} failed at {detail} (full log: {log})")
+        raise DemoError(f"The run of {report.job} failed at {detail} (full log: {log}).")
 
 
 def count_rows(folder: Path) -> dict[str, int]:

@@ -54,12 +54,12 @@ def work_folder(folder: Path) -> Path:
     path = Path(os.path.abspath(folder))
     if path.is_symlink():
         raise DemoError(
-            f"--dir {folder} is a symbolic link (to {os.readlink(path)}); the demo never follows "
-            "one, so that it never writes to or deletes from the folder it points to. Pass the "
-            "real folder, or another --dir."
+            f"The --dir {folder} is a symbolic link (to {os.readlink(path)}); the demo never "
+            "follows one, so that it never writes to or deletes from the folder it points to. "
+            "Pass the real folder, or another --dir."
         )
     if path.exists() and not path.is_dir():
-        raise DemoError(f"--dir {folder} exists and is not a folder; pass another --dir.")
+        raise DemoError(f"The --dir {folder} exists and is not a folder; pass another --dir.")
     return path.resolve()  # the folder itself is no link: this resolves only its parents
 
 
@@ -78,12 +78,12 @@ def clear_previous_demo(folder: Path) -> None:
     if MARKER not in tree.files:
         if MARKER in tree.folders or MARKER in tree.others:
             raise DemoError(
-                f"{folder / MARKER} is not a regular file, so the demo did not write it; nothing "
-                "was removed. Pass another --dir, or remove the folder yourself."
+                f"The marker {folder / MARKER} is not a regular file, so the demo did not write "
+                "it; nothing was removed. Pass another --dir, or remove the folder yourself."
             )
         raise DemoError(
-            f"{folder} exists and is not a floe-dagster demo folder; pass another --dir or "
-            "remove it."
+            f"The folder {folder} exists and is not a floe-dagster demo folder; pass another "
+            "--dir or remove it."
         )
     files, folders = read_manifest(folder / MARKER)
     foreign = sorted(
@@ -94,9 +94,9 @@ def clear_previous_demo(folder: Path) -> None:
     if foreign:
         shown = ", ".join(foreign[:_SHOWN]) + (", ..." if len(foreign) > _SHOWN else "")
         raise DemoError(
-            f"{folder} holds {len(foreign)} file(s) or folder(s) the demo did not create, or "
-            f"that changed since it did ({shown}); nothing was removed. Move them out of the "
-            "folder, or pass another --dir."
+            f"The folder {folder} holds {len(foreign)} file(s) or folder(s) the demo did not "
+            f"create, or that changed since it did ({shown}); nothing was removed. Move them out "
+            "of the folder, or pass another --dir."
         )
     for name in sorted(set(tree.files) & set(files)):
         (folder / name).unlink()
@@ -140,9 +140,9 @@ def read_manifest(marker: Path) -> tuple[dict[str, str], set[str]]:
         document = None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DemoError(
-            f"{marker} holds no list of the files the demo created (an older floe-dagster wrote "
-            "it, or it was edited), so the demo cannot tell its files from yours; nothing was "
-            "removed. Remove the folder yourself, or pass another --dir."
+            f"The marker {marker} holds no list of the files the demo created (an older "
+            "floe-dagster wrote it, or it was edited), so the demo cannot tell its files from "
+            "yours; nothing was removed. Remove the folder yourself, or pass another --dir."
         )
     files = document.get("files")
     folders = document.get("folders")
@@ -153,8 +153,8 @@ def read_manifest(marker: Path) -> tuple[dict[str, str], set[str]]:
         and all(_inside(name) for name in [*files, *folders])
     ):
         raise DemoError(
-            f"{marker} lists a path that is not a file inside the folder; nothing was removed. "
-            "Remove the folder yourself, or pass another --dir."
+            f"The marker {marker} lists a path that is not a file inside the folder; nothing was "
+            "removed. Remove the folder yourself, or pass another --dir."
         )
     return dict(files), set(folders)
 

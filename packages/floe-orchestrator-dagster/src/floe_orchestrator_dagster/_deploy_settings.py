@@ -88,8 +88,8 @@ class CodeLocationSettings(_Settings):
     def _one_target(self) -> CodeLocationSettings:
         if (self.module is None) == (self.python_file is None):
             raise ValueError(
-                "deploy.code_location needs exactly one of module or python_file, e.g. "
-                "module: my_product.definitions"
+                "`deploy.code_location` needs exactly one of module or python_file, e.g. "
+                "`module: my_product.definitions`."
             )
         return self
 
@@ -119,8 +119,8 @@ class DatabaseSettings(_Settings):
     def _no_password(cls, data: Any) -> Any:
         if isinstance(data, dict) and "password" in data:
             raise ValueError(
-                "deploy.database.password is not accepted: put the password in a Kubernetes "
-                "Secret and name it in deploy.database.password_secret"
+                "`deploy.database.password` is not accepted: put the password in a Kubernetes "
+                "Secret and name it in deploy.database.password_secret."
             )
         return data
 

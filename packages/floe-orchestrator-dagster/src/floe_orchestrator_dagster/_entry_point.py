@@ -68,7 +68,9 @@ def generate_entry_point_code(
     from importlib.metadata import version
 
     if not product_name.strip():
-        raise ValueError("product_name is empty: pass the product's metadata.name from floe.yaml.")
+        raise ValueError(
+            "`product_name` is empty: pass the product's metadata.name from floe.yaml."
+        )
     if iceberg_enabled:
         from floe_orchestrator_dagster._lakehouse._plugins import require_extra
 

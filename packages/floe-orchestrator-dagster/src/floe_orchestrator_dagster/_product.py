@@ -43,7 +43,7 @@ def load_product_definitions(
     artifacts = read_artifacts(folder)
     if artifacts.product_name != product_name:
         raise ProductLoadError(
-            f"{artifacts.path} holds the compiled artifacts of product "
+            f"The file {artifacts.path} holds the compiled artifacts of product "
             f"{artifacts.product_name!r}, not {product_name!r}. Regenerate definitions.py for "
             "this folder, or compile the right product here."
         )

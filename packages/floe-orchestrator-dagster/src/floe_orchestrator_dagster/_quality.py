@@ -64,7 +64,7 @@ def quality_checker(artifacts: ProductArtifacts, project: Any) -> Any:
     first_model, first_check = declared[0]
     config = model.quality_config
     where = (
-        f"product {artifacts.product_name!r} declares quality checks (the first: "
+        f"Product {artifacts.product_name!r} declares quality checks (the first: "
         f"{first_check.name!r} on model {first_model.name!r})"
     )
     if config is None:
@@ -77,7 +77,7 @@ def quality_checker(artifacts: ProductArtifacts, project: Any) -> Any:
     if not config.enabled:
         logger.warning(
             "%s, but quality_config.enabled is false in the platform's manifest: they are not run.",
-            where[:1].upper() + where[1:],
+            where,
         )
         return None
     plugin = _plugin(config.provider, where)
@@ -87,7 +87,7 @@ def quality_checker(artifacts: ProductArtifacts, project: Any) -> Any:
         kind = str(output.get("type") or transform.compute)
         if kind != DIALECT or not plugin.supports_dialect(kind):
             raise QualityPluginError(
-                f"quality check {check.name!r} of model {transform.name!r} cannot run: the "
+                f"Quality check {check.name!r} of model {transform.name!r} cannot run: the "
                 f"model runs on compute target {transform.compute!r} ({kind}), and floe runs "
                 f"quality checks on DuckDB targets only (quality plugin {config.provider!r} "
                 "reads no other warehouse yet). Move the model to a DuckDB compute target, or "

@@ -92,10 +92,10 @@ def read_orchestrator_selection(manifest_path: str | Path) -> tuple[str, dict[st
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ManifestError(
-            f"manifest not found: {path}. Pass the path of the platform's manifest.yaml."
+            f"Manifest not found: {path}. Pass the path of the platform's manifest.yaml."
         ) from None
     except OSError as exc:
-        raise ManifestError(f"cannot read manifest {path}: {exc.strerror}.") from None
+        raise ManifestError(f"Cannot read manifest {path}: {exc.strerror}.") from None
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -103,7 +103,7 @@ def read_orchestrator_selection(manifest_path: str | Path) -> tuple[str, dict[st
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ManifestError(
-            f"{path} is not valid YAML{where}: {problem}. Fix the syntax."
+            f"The manifest {path} is not valid YAML{where}: {problem}. Fix the syntax."
         ) from None
     plugins = document.get("plugins") if isinstance(document, Mapping) else None
     selection = plugins.get("orchestrator") if isinstance(plugins, Mapping) else None
@@ -112,8 +112,8 @@ def read_orchestrator_selection(manifest_path: str | Path) -> tuple[str, dict[st
     kind = selection.get("type") if isinstance(selection, Mapping) else None
     if not isinstance(kind, str) or not kind:
         raise ManifestError(
-            f"{path} has no plugins.orchestrator.type. Add it, e.g.\n"
-            "plugins:\n  orchestrator:\n    type: dagster"
+            f"The manifest {path} has no plugins.orchestrator.type. Add it, e.g. "
+            "`plugins: {orchestrator: {type: dagster}}`."
         )
     config = selection.get("config") if isinstance(selection, Mapping) else None
     return kind, dict(config) if isinstance(config, Mapping) else {}

@@ -52,8 +52,8 @@ class RetrySettings(BaseModel):
     def _delay_for_backoff(self) -> RetrySettings:
         if (self.backoff or self.jitter) and self.delay is None:
             raise ValueError(
-                "retry.backoff and retry.jitter vary retry.delay, which is not set; set "
-                "retry.delay (seconds, e.g. 30) or remove them"
+                "`retry.backoff` and `retry.jitter` vary retry.delay, which is not set; set "
+                "retry.delay (seconds, e.g. 30) or remove them."
             )
         return self
 

@@ -85,8 +85,8 @@ def health_check(
     """
     if timeout is not None and not timeout > 0:
         raise ValueError(
-            f"health_check timeout must be a positive number of seconds, got {timeout!r}; "
-            f"pass e.g. {DEFAULT_HEALTH_TIMEOUT_SECONDS:g}, or None for the default"
+            f"The health_check timeout must be a positive number of seconds, got {timeout!r}; "
+            f"pass e.g. {DEFAULT_HEALTH_TIMEOUT_SECONDS:g}, or None for the default."
         )
     wanted = DEFAULT_HEALTH_TIMEOUT_SECONDS if timeout is None else timeout
     result = _run(settings, None, min(wanted, settings.timeout_seconds, MAX_TIMEOUT_SECONDS))

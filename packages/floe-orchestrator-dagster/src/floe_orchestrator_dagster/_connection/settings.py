@@ -151,8 +151,8 @@ class ConnectionSettings(BaseModel):
     def _check_url(cls, value: object) -> object:
         if isinstance(value, _RedactedUrl):
             raise ValueError(
-                f"connection.url {value.shown!r} is not a webserver URL: {value.problem}. "
-                f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}"
+                f"`connection.url` {value.shown!r} is not a webserver URL: {value.problem}. "
+                f"Give the base URL of dagster-webserver, e.g. {DEFAULT_WEBSERVER_URL}."
             )
         return value
 

@@ -138,7 +138,7 @@ def _configured(registry: Any, kind: str, ref: Any) -> Any:
             f"{e.get('field') or '(root)'}: {e.get('message')}" for e in error.errors
         )
         raise LakehouseError(
-            f"plugins.{kind}.config is invalid for the {kind} plugin {ref.type!r}: {problems}. "
+            f"`plugins.{kind}.config` is invalid for the {kind} plugin {ref.type!r}: {problems}. "
             "Fix it in manifest.yaml and recompile the product."
         ) from None
     except PluginError as error:

@@ -76,9 +76,9 @@ def relation_sql(relation: Mapping[str, Any] | None, model: str) -> str:
     if name:
         return str(name)
     raise IcebergExportError(
-        f"dbt reported no relation for model {model!r} (node_relation), so the export cannot "
-        "find the table it built. Ephemeral models are not exported: materialize the model as "
-        "a table or a view."
+        f"`dbt` reported no relation for model {model!r} (node_relation), so the export "
+        "cannot find the table it built. Ephemeral models are not exported: materialize the "
+        "model as a table or a view."
     )
 
 
