@@ -7,6 +7,9 @@
   puts ``dim_calendar`` on the platform's second compute target (``duckdb_heavy``, defined in
   ``manifest.yaml``), and which checks in a developer's ``profiles.yml`` pointing at other
   DuckDB files. Tests copy it (``shop_copy``) before they run anything in it.
+- ``demo_product`` (session): the demo product ``floe-dagster demo`` ships, prepared and compiled
+  once (``floe platform compile --generate-definitions``; the artifacts hold no absolute path).
+  Tests copy it before they run anything in it.
 """
 
 from __future__ import annotations
@@ -61,4 +64,14 @@ def shop_copy(shop_platform: Path, tmp_path: Path) -> Path:
     """A fresh copy of the compiled shop product, for a test to run in."""
     folder = tmp_path / "shop"
     shutil.copytree(shop_platform, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_product(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from floe_orchestrator_dagster._demo import compile_product, prepare_folder
+
+    folder = tmp_path_factory.mktemp("demo-product") / "jaffle-shop"
+    prepare_folder(folder)
+    compile_product(folder)
     return folder

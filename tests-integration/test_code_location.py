@@ -8,6 +8,7 @@ through this plugin's generate_entry_point_code (``--generate-definitions``).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +20,6 @@ import httpx
 import pytest
 
 import dagster_server  # packages/floe-orchestrator-dagster/tests (pythonpath in pyproject)
-from floe_orchestrator_dagster._demo import compile_product, prepare_folder
 
 pytestmark = pytest.mark.slow
 
@@ -85,11 +85,10 @@ query Status($runId: ID!) {
 
 
 @pytest.fixture(scope="module")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def product(demo_product: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("product") / "jaffle-shop"
-    prepare_folder(folder)
-    compile_product(folder)  # floe platform compile --generate-definitions
-    assert (folder / "definitions.py").is_file()
+    shutil.copytree(demo_product, folder)
+    assert (folder / "definitions.py").is_file()  # floe platform compile --generate-definitions
     return folder
 
 

@@ -24,7 +24,6 @@ import yaml
 
 from floe_dagster_lineage.testing import SchemaValidator
 from floe_orchestrator_dagster import DagsterPluginConfig
-from floe_orchestrator_dagster._demo import compile_product, prepare_folder
 
 pytestmark = [pytest.mark.slow]
 DEFAULT_TARGET_MODELS = {
@@ -57,11 +56,8 @@ def facet_kinds(events: list[dict[str, Any]]) -> dict[tuple[str, str], set[str]]
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("anchor") / "compiled"
-    prepare_folder(folder)
-    compile_product(folder)
-    return folder
+def compiled(demo_product: Path) -> Path:
+    return demo_product  # each fixture below runs in a copy of its own
 
 
 @pytest.fixture(scope="module")

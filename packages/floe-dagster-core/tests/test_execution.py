@@ -136,7 +136,7 @@ def test_a_failing_model_fails_its_asset_with_dbts_message(broken_run):
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert (
-        "dbt build of the duckdb_heavy models failed on compute target 'duckdb_heavy'"
+        "`dbt build` of the duckdb_heavy models failed on compute target 'duckdb_heavy'"
         in failure.description
     )
     assert "Table with name no_such_table does not exist" in failure.description
@@ -190,7 +190,7 @@ def test_create_assets_from_transforms_failure_carries_dbts_message(broken_proje
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert (
-        "dbt build of model 'dim_calendar' failed on compute target 'duckdb_heavy'"
+        "`dbt build` of model 'dim_calendar' failed on compute target 'duckdb_heavy'"
         in failure.description
     )
     assert "Table with name no_such_table does not exist" in failure.description

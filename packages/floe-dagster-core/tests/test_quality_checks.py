@@ -213,7 +213,7 @@ def test_a_checker_that_cannot_run_fails_the_checks_with_its_reason(tmp_path):
 def test_a_check_on_a_model_the_product_lacks_is_refused(tmp_path):
     write_pair(tmp_path)
     checker = CountingChecker(tmp_path, [ModelCheck("nope", "x")])
-    with pytest.raises(ValidationError, match="quality check 'x' is declared on 'nope'"):
+    with pytest.raises(ValidationError, match="Quality check 'x' is declared on 'nope'"):
         create_definitions(
             tmp_path / "compiled_artifacts.json", compute_targets=HEAVY, checker=checker
         )

@@ -29,3 +29,17 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def first_problem(exc: Exception) -> tuple[str, str]:
+    """The first problem of a pydantic ValidationError: the field path, and what is wrong.
+
+    The path is empty for another error; the text has no period at its end.
+    """
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        return where, str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+    return "", str(exc).splitlines()[0].rstrip(".")

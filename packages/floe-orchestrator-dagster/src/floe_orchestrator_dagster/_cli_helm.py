@@ -12,24 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from floe_orchestrator_dagster._cli_exit import fail
+from floe_orchestrator_dagster._cli_exit import fail, first_problem
 
 if TYPE_CHECKING:
     from floe_orchestrator_dagster._deploy_settings import DeploySettings
-
-
-def _first_error(exc: Exception) -> tuple[str, str]:
-    """The first problem of a pydantic ValidationError: the field path, and what is wrong.
-
-    The path is empty for another error; the text has no period at its end.
-    """
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError):
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        return where, str(error["msg"]).removeprefix("Value error, ").rstrip(".")
-    return "", str(exc).splitlines()[0].rstrip(".")
 
 
 @click.command("helm-values")
@@ -74,7 +60,7 @@ def helm_values(size: str | None, manifest: Path | None, output: Path | None) ->
     try:
         values = build(settings)
     except ValueError as exc:
-        where, problem = _first_error(exc)
+        where, problem = first_problem(exc)
         fail(
             f"The Helm values cannot be built: {f'{where}: ' if where else ''}{problem}. Fix the "
             "deploy settings (plugins.orchestrator.config.deploy in manifest.yaml)."
@@ -110,6 +96,6 @@ def _settings_from_manifest(path: Path) -> DeploySettings:
     try:
         return DeploySettings.model_validate(deploy or {})
     except ValidationError as exc:
-        where, problem = _first_error(exc)
+        where, problem = first_problem(exc)
         field = ".".join(["plugins.orchestrator.config.deploy", *([where] if where else [])])
         fail(f"The manifest {path} has an invalid {field}: {problem}. Fix it in the manifest.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from floe_orchestrator_dagster._cli_exit import fail
+from floe_orchestrator_dagster._cli_exit import fail, first_problem
 
 
 @click.command("prepare")
@@ -36,9 +36,7 @@ def prepare(artifacts: Path) -> None:
     except (ArtifactsNotFoundError, DbtProjectError, ProductLoadError) as error:
         fail(str(error))
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        text = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
+        where, text = first_problem(error)
         at = f" at {where}" if where else ""
         fail(f"The artifacts in {artifacts} are invalid{at}: {text}. Compile the product again.")
     for target in prepared:
