@@ -37,7 +37,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
-from floe_dagster_core._errors import DbtProjectError, validation_error
+from floe_dagster_core._errors import DbtProjectError, dbt_error_of, validation_error
 
 logger = logging.getLogger("floe_dagster_core")
 
@@ -536,15 +536,7 @@ def _read_manifest(project: DbtProject, path: Path) -> dict[str, Any]:
             raise DbtProjectError(
                 f"`dbt parse` did not write {path}: check the dbt project in "
                 f"{project.project_dir} ({project.reason}). dbt's output: "
-                f"{_errors_of(invocation)}."
+                f"{dbt_error_of(invocation)}."
             )
     manifest: dict[str, Any] = json.loads(path.read_bytes())
     return manifest
-
-
-def _errors_of(invocation: Any) -> str:
-    try:
-        error = invocation.get_error()
-    except Exception:  # noqa: BLE001 - only used to enrich the message
-        error = None
-    return str(error) if error else "no error message"

@@ -67,3 +67,12 @@ class ArtifactsNotFoundError(FileNotFoundError):
 
 class DbtProjectError(ValueError):
     """The product's dbt project cannot be used as it is; the message names the file and the fix."""
+
+
+def dbt_error_of(invocation: Any) -> str:
+    """dbt's own error of a finished ``DbtCliInvocation``, to quote in a message (no end period)."""
+    try:
+        error = invocation.get_error()
+    except Exception:  # noqa: BLE001 - only used to enrich a message
+        error = None
+    return str(error).rstrip(".") if error else "dbt gave no error message"

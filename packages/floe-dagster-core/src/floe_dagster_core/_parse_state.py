@@ -105,7 +105,7 @@ def prepare_parse_states(project: DbtProject, computes: Iterable[str]) -> list[P
     """
     import time
 
-    from floe_dagster_core._errors import DbtProjectError
+    from floe_dagster_core._errors import DbtProjectError, dbt_error_of
 
     by_target: dict[str, list[str]] = {}
     for compute in computes:
@@ -124,7 +124,7 @@ def prepare_parse_states(project: DbtProject, computes: Iterable[str]) -> list[P
         if not invocation.is_successful():
             raise DbtProjectError(
                 f"`dbt parse` failed on dbt target {target!r} (compute {', '.join(on_it)}) in "
-                f"{project.project_dir}: {_error_of(invocation)}. Fix the dbt project or the "
+                f"{project.project_dir}: {dbt_error_of(invocation)}. Fix the dbt project or the "
                 "profile, then prepare it again."
             )
         prepared.append(
@@ -136,14 +136,6 @@ def prepare_parse_states(project: DbtProject, computes: Iterable[str]) -> list[P
             )
         )
     return prepared
-
-
-def _error_of(invocation: Any) -> str:
-    try:
-        error = invocation.get_error()
-    except Exception:  # noqa: BLE001 - only used to enrich the message
-        error = None
-    return str(error).rstrip(".") if error else "dbt gave no error message"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
