@@ -208,10 +208,9 @@ def dbt_project(config: DagsterPluginConfig, artifacts: ProductArtifacts) -> Any
     the profile and targets follow core's rules with floe-core's naming rule and the
     platform-defined ``compute_targets``.
     """
-    from floe_core.compilation.naming import dbt_project_name
-
     from floe_dagster_core import models_by_compute, project_dir_for, resolve_dbt_project
     from floe_orchestrator_dagster._compute_targets import dbt_targets
+    from floe_orchestrator_dagster._floe_naming import dbt_project_name_rule
 
     folder = project_dir_for(config.project_dir, artifacts.path)
     if folder is None:
@@ -223,7 +222,7 @@ def dbt_project(config: DagsterPluginConfig, artifacts: ProductArtifacts) -> Any
         models_by_compute=models_by_compute(view),
         default_compute=view.default_compute,
         compute_targets=dbt_targets(config.compute_targets),
-        profile_name_rule=dbt_project_name,
+        profile_name_rule=dbt_project_name_rule(),
     )
 
 
