@@ -95,22 +95,26 @@ def copy_shop(base: Path, *, heavy_override: bool = False) -> Path:
     return project
 
 
+def shop_dbt_project(project: Path) -> Any:
+    """core's ``DbtProject`` of a shop copy, resolved as the shop's definitions resolve it."""
+    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
+
+    artifacts = load_artifacts(project / "compiled_artifacts.json")
+    return resolve_dbt_project(
+        project,
+        dbt_profiles=artifacts.dbt_profiles,
+        models_by_compute=models_by_compute(artifacts),
+        default_compute=artifacts.default_compute,
+        compute_targets=HEAVY,
+        profile_name_rule=profile_name,
+    )
+
+
 @pytest.fixture(scope="session")
 def shop_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A parsed copy of the shop project (``target/manifest.json`` present), heavy override on."""
     project = copy_shop(tmp_path_factory.mktemp("shop"), heavy_override=True)
-    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
     from floe_dagster_core._dbt_project import load_manifest
 
-    artifacts = load_artifacts(project / "compiled_artifacts.json")
-    load_manifest(
-        resolve_dbt_project(
-            project,
-            dbt_profiles=artifacts.dbt_profiles,
-            models_by_compute=models_by_compute(artifacts),
-            default_compute=artifacts.default_compute,
-            compute_targets=HEAVY,
-            profile_name_rule=profile_name,
-        )
-    )
+    load_manifest(shop_dbt_project(project))
     return project

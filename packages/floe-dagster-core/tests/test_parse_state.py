@@ -9,7 +9,7 @@ import pytest
 
 from floe_dagster_core._parse_state import per_target_state, state_file
 
-from .conftest import copy_shop, shop_definitions
+from .conftest import copy_shop, shop_dbt_project, shop_definitions
 
 FULL_PARSE = "Unable to do partial parsing"
 
@@ -79,28 +79,12 @@ def test_after_its_first_run_no_target_parses_the_whole_project(tmp_path):
         assert FULL_PARSE not in log.read_text(encoding="utf-8"), log
 
 
-def shop_project_of(project_dir: Path):
-    from floe_dagster_core import load_artifacts, models_by_compute, resolve_dbt_project
-
-    from .conftest import HEAVY, profile_name
-
-    artifacts = load_artifacts(project_dir / "compiled_artifacts.json")
-    return resolve_dbt_project(
-        project_dir,
-        dbt_profiles=artifacts.dbt_profiles,
-        models_by_compute=models_by_compute(artifacts),
-        default_compute=artifacts.default_compute,
-        compute_targets=HEAVY,
-        profile_name_rule=profile_name,
-    )
-
-
 @pytest.mark.slow
 def test_a_prepared_project_parses_in_full_on_no_run_not_even_the_first(tmp_path):
     from floe_dagster_core import prepare_parse_states
 
     project_dir = copy_shop(tmp_path, heavy_override=True)
-    project = shop_project_of(project_dir)
+    project = shop_dbt_project(project_dir)
 
     prepared = prepare_parse_states(project, ["duckdb", "duckdb_heavy", "duckdb"])
 
@@ -125,7 +109,7 @@ def test_a_parse_that_fails_names_the_target_and_dbts_error(tmp_path):
     from floe_dagster_core import DbtProjectError, prepare_parse_states
 
     project_dir = copy_shop(tmp_path, heavy_override=True)
-    project = shop_project_of(project_dir)
+    project = shop_dbt_project(project_dir)
     (project_dir / "models" / "broken.sql").write_text("select * from {{ ref('not_a_model') }}\n")
 
     with pytest.raises(DbtProjectError) as caught:

@@ -23,8 +23,8 @@ from floe_dagster_core._dbt_args import selection_args
 from floe_dagster_core._dbt_events import (
     ModelFacts,
     ObserverDispatch,
-    failure_message,
     lookup_for,
+    raise_step_failure,
     step_info,
     step_scope,
     watch,
@@ -126,15 +126,8 @@ def _target_asset(
             if exporters:
                 events = exported(events, exporters, dispatch.built, _model_of, failures)
             yield from events
-            problems = []
-            if not invocation.is_successful():
-                what = f"model {names[0]!r}" if len(names) == 1 else f"the {compute} models"
-                problems.append(failure_message(what, compute, dispatch, invocation))
-            if failures:
-                problems.append(failures.message())
-            if problems:
-                outcome[0] = False
-                raise dg.Failure(description="\n\n".join(problems))
+            what = f"model {names[0]!r}" if len(names) == 1 else f"the {compute} models"
+            raise_step_failure(outcome, what, compute, dispatch, invocation, failures)
 
     return _run
 

@@ -36,8 +36,8 @@ from floe_dagster_core._dbt_args import selection_args
 from floe_dagster_core._dbt_events import (
     ModelFacts,
     ObserverDispatch,
-    failure_message,
     lookup_for,
+    raise_step_failure,
     step_info,
     step_scope,
     watch,
@@ -275,18 +275,14 @@ def _target_assets(
             if exporters:
                 events = exported(events, exporters, dispatch.built, _model_of(context), failures)
             yield from events
-            problems = []
-            if not invocation.is_successful():
-                problems.append(
-                    failure_message(
-                        f"the {selection.compute} models", selection.compute, dispatch, invocation
-                    )
-                )
-            if failures:
-                problems.append(failures.message())
-            if problems:
-                outcome[0] = False
-                raise dg.Failure(description="\n\n".join(problems))
+            raise_step_failure(
+                outcome,
+                f"the {selection.compute} models",
+                selection.compute,
+                dispatch,
+                invocation,
+                failures,
+            )
 
     return _build
 

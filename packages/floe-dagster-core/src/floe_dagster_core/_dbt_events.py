@@ -369,6 +369,30 @@ def failure_message(what: str, target: str, dispatch: ObserverDispatch, invocati
     )
 
 
+def raise_step_failure(
+    outcome: list[bool],
+    what: str,
+    target: str,
+    dispatch: ObserverDispatch,
+    invocation: Any,
+    exports: Any,
+) -> None:
+    """Fail the step with one ``dagster.Failure`` when dbt failed, an export failed, or both.
+
+    Both are said, dbt's first; ``outcome[0]`` becomes False for the step's observers.
+    """
+    problems = []
+    if not invocation.is_successful():
+        problems.append(failure_message(what, target, dispatch, invocation))
+    if exports:
+        problems.append(exports.message())
+    if problems:
+        import dagster as dg
+
+        outcome[0] = False
+        raise dg.Failure(description="\n\n".join(problems))
+
+
 @dataclass(frozen=True)
 class ModelFacts:
     """What an ``AssetRunInfo`` says about a model, known before the run."""
