@@ -114,9 +114,8 @@ def prepare_parse_states(project: DbtProject, computes: Iterable[str]) -> list[P
     for target, on_it in by_target.items():
         dbt = project.resource(on_it[0])
         folder = target_base(project.project_dir) / PREPARE_FOLDER / target
-        shutil.rmtree(
-            folder, ignore_errors=True
-        )  # an earlier prepare's files; the kept state stays
+        # an earlier prepare's files go; the target's kept state stays
+        shutil.rmtree(folder, ignore_errors=True)
         started = time.perf_counter()
         with per_target_state(dbt, folder):
             invocation = dbt.cli(["parse"], target_path=folder, raise_on_error=False)
