@@ -36,6 +36,7 @@ EXPECTED = [
     "TransformModel",
     "__version__",
     "build_schedule_definition",
+    "collector_paused",
     "compute_outputs",
     "create_assets_from_transforms",
     "create_definitions",

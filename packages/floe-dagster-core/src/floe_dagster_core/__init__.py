@@ -35,6 +35,7 @@ __all__ = [
     "TransformModel",
     "__version__",
     "build_schedule_definition",
+    "collector_paused",
     "compute_outputs",
     "create_assets_from_transforms",
     "create_definitions",
@@ -66,6 +67,7 @@ from floe_dagster_core._dbt_project import (
 )
 from floe_dagster_core._errors import ArtifactsNotFoundError, DbtProjectError
 from floe_dagster_core._export import ModelExporter
+from floe_dagster_core._gc_pause import collector_paused
 from floe_dagster_core._graph import TransformGraph
 from floe_dagster_core._model_checks import CheckOutcome, ModelCheck, ModelChecker, QualityInfo
 from floe_dagster_core._observer_protocol import (

@@ -28,6 +28,7 @@ from floe_dagster_core._dbt_project import (
 )
 from floe_dagster_core._export import ModelExporter
 from floe_dagster_core._freshness import SourceFreshness
+from floe_dagster_core._gc_pause import collector_paused
 from floe_dagster_core._model_checks import ModelChecker
 from floe_dagster_core._observer_protocol import AssetObserver
 from floe_dagster_core._schedules import ScheduleSpec, build_schedule_definition
@@ -37,6 +38,7 @@ AssetPath = Literal["auto", "dbt_manifest", "per_transform"]
 BEFORE_EACH_RUN = SourceFreshness()
 
 
+@collector_paused()
 def create_definitions(
     artifacts: CompiledArtifacts | Mapping[str, Any] | str | PathLike[str] | Any,
     *,

@@ -97,7 +97,10 @@ class DagsterOrchestratorPlugin(OrchestratorPlugin):
 
     def create_definitions(self, artifacts: dict[str, Any]) -> Any:
         """Build ``dagster.Definitions`` from floe CompiledArtifacts (a dict, or a JSON path)."""
-        with plugin_span("create_definitions"):
+        from floe_dagster_core import collector_paused
+
+        # the collector would walk the hundreds of thousands of objects a build keeps (_gc_pause)
+        with plugin_span("create_definitions"), collector_paused():
             from floe_orchestrator_dagster import _definitions
 
             configured = self._config if isinstance(self._config, DagsterPluginConfig) else None
