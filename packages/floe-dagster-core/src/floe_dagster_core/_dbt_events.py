@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from floe_dagster_core._errors import dbt_error_text
 from floe_dagster_core._observer_protocol import (
     AssetObserver,
     AssetRunInfo,
@@ -357,11 +358,7 @@ def failure_message(what: str, target: str, dispatch: ObserverDispatch, invocati
     """The message of the ``Failure`` raised when dbt fails: what ran, where, and dbt's errors."""
     errors = [e for e in dispatch.errors if e.strip()]
     if not errors:
-        try:
-            error = invocation.get_error()
-        except Exception:  # noqa: BLE001 - only used to enrich the message
-            error = None
-        errors = [str(error)] if error else ["dbt exited with an error; see the step's logs"]
+        errors = [dbt_error_text(invocation) or "dbt exited with an error; see the step's logs"]
     return (
         f"`dbt build` of {what} failed on compute target {target!r}:\n"
         + "\n".join(errors[:20])

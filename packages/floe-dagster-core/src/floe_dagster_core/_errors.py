@@ -71,8 +71,14 @@ class DbtProjectError(ValueError):
 
 def dbt_error_of(invocation: Any) -> str:
     """dbt's own error of a finished ``DbtCliInvocation``, to quote in a message (no end period)."""
+    error = dbt_error_text(invocation)
+    return error.rstrip(".") if error else "dbt gave no error message"
+
+
+def dbt_error_text(invocation: Any) -> str | None:
+    """dbt's own error of a finished ``DbtCliInvocation`` as dbt wrote it, or None."""
     try:
         error = invocation.get_error()
     except Exception:  # noqa: BLE001 - only used to enrich a message
-        error = None
-    return str(error).rstrip(".") if error else "dbt gave no error message"
+        return None
+    return str(error) if error else None
